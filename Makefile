@@ -1,0 +1,49 @@
+# Two commands on a fresh machine: `make run` builds output/, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Debian packages the tests use: a browser for the HTML views, an independent RDF parser,
+# a triple store, Java for the OWL reasoner.
+DEBIAN_PACKAGES := chromium chromium-driver raptor2-utils virtuoso-opensource default-jre-headless
+
+.PHONY: run test build install install-test system-deps bench clean
+
+run: install
+	$(BIN)/spacekg build
+	@echo
+	@echo "Open output/index.html in a browser (or output/spacekg.ttl in any RDF tool)."
+
+test: install-test system-deps
+	$(BIN)/spacekg build --quiet
+	$(BIN)/python -m pytest
+
+build: install
+	$(BIN)/spacekg build
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# Installs the Debian packages that are missing (needs root, as in CI); does nothing when all are there.
+system-deps:
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:" $$missing; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+bench: install-test
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) output build dist src/*.egg-info .pytest_cache .hypothesis

@@ -1,0 +1,82 @@
+"""`spacekg build`: sources → checked corpus → RDF → files in output/, all or nothing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from rdflib import Dataset
+from rdflib.namespace import RDF
+
+from .exports.rdf import union_graph, write_rdf
+from .ingest import REGISTRY_GRAPH, build_dataset
+from .namespaces import SKG
+from .ontology import Schema, load_ontology
+from .paths import Layout
+from .sources.load import load_corpus
+from .sources.model import Corpus
+
+
+@dataclass
+class BuildResult:
+    """What a build made, for the summary and for later stages."""
+
+    corpus: Corpus
+    dataset: Dataset
+    files: list[Path] = field(default_factory=list)
+
+    def summary(self) -> list[str]:
+        union = union_graph(self.dataset)
+        facts = sum(len(s.facts) for s in self.corpus.statements)
+        classes = Counter(str(e.klass)[len(str(SKG._NS)):] for e in self.corpus.entities.values())
+        lines = [
+            f"documents   {len(self.corpus.documents)}",
+            f"statements  {len(self.corpus.statements)} annotated passages, {facts} facts",
+            f"entities    {len(self.corpus.entities)}",
+            f"triples     {len(union)}",
+            "entities per class:",
+        ]
+        lines += [f"  {name:<22}{count:>4}" for name, count in sorted(classes.items())]
+        return lines
+
+
+def load_and_ingest(layout: Layout, say: Callable[[str], None] = lambda _: None) -> BuildResult:
+    """Read ontology and sources and make the dataset, without writing anything."""
+    say(f"reading {layout.relative(layout.ontology)}")
+    ontology = load_ontology(layout.ontology)
+    schema = Schema.from_graph(ontology)
+    say(f"reading {layout.relative(layout.sources)}/ (registry, annotations, texts)")
+    corpus = load_corpus(layout, schema)
+    say(f"ingesting {len(corpus.statements)} statements from {len(corpus.documents)} documents")
+    return BuildResult(corpus, build_dataset(ontology, corpus))
+
+
+def build(layout: Layout, say: Callable[[str], None] = print) -> BuildResult:
+    """Build everything into output/; on any error the previous output is left untouched."""
+    result = load_and_ingest(layout, say)
+    with staging(layout.output) as folder:
+        say("writing Turtle, TriG, N-Triples and JSON-LD")
+        result.files += write_rdf(result.dataset, folder)
+    return result
+
+
+@contextmanager
+def staging(output: Path):
+    """A scratch folder whose files replace those in ``output`` only if the block succeeds."""
+    output.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=".staging-", dir=output))
+    try:
+        yield folder
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                destination = output / path.relative_to(folder)
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, destination)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

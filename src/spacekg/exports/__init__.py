@@ -1,0 +1,1 @@
+"""Writing the built graph to files: one module per format family."""

@@ -1,0 +1,99 @@
+"""The ontology as the loader sees it: classes, their ancestors, and each property's signature."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import BNode, Graph, URIRef
+from rdflib.collection import Collection
+from rdflib.compare import to_canonical_graph
+from rdflib.namespace import OWL, RDF, RDFS, XSD
+
+from .errors import SpacekgError
+from .namespaces import SKG, make_graph
+
+DATE_TYPES = frozenset({XSD.date, XSD.gYearMonth, XSD.gYear})
+
+
+def load_ontology(path: Path) -> Graph:
+    """Parse ontology/spacekg.ttl; blank nodes get stable labels so that exports are byte-identical."""
+    parsed = Graph()
+    try:
+        parsed.parse(path, format="turtle")
+    except FileNotFoundError:
+        raise SpacekgError(f"{path}: the ontology file is missing") from None
+    except Exception as error:  # rdflib raises several parser exception types
+        raise SpacekgError(f"{path}: the ontology is not valid Turtle: {error}") from None
+    graph = make_graph()
+    for triple in to_canonical_graph(parsed):
+        graph.add(triple)
+    return graph
+
+
+@dataclass(frozen=True)
+class PropertyInfo:
+    """What a property accepts: its domain and range classes (empty means anything)."""
+
+    name: str
+    iri: URIRef
+    is_object: bool
+    domain: frozenset[URIRef]
+    range: frozenset[URIRef]
+    functional: bool
+
+
+@dataclass
+class Schema:
+    """Classes with their ancestors, properties by local name, and named individuals."""
+
+    ancestors: dict[URIRef, frozenset[URIRef]] = field(default_factory=dict)
+    properties: dict[str, PropertyInfo] = field(default_factory=dict)
+    individuals: dict[str, tuple[URIRef, URIRef]] = field(default_factory=dict)  # name -> (iri, class)
+
+    @classmethod
+    def from_graph(cls, graph: Graph) -> "Schema":
+        schema = cls()
+        classes = {c for c in graph.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}
+        for klass in classes:
+            schema.ancestors[klass] = frozenset(graph.transitive_objects(klass, RDFS.subClassOf))
+        for kind, is_object in ((OWL.ObjectProperty, True), (OWL.DatatypeProperty, False)):
+            for prop in graph.subjects(RDF.type, kind):
+                if not str(prop).startswith(str(SKG._NS)):
+                    continue
+                name = str(prop)[len(SKG._NS):]
+                schema.properties[name] = PropertyInfo(
+                    name, prop, is_object,
+                    _inherited(graph, prop, RDFS.domain), _inherited(graph, prop, RDFS.range),
+                    (prop, RDF.type, OWL.FunctionalProperty) in graph)
+        for individual in graph.subjects(RDF.type, OWL.NamedIndividual):
+            for klass in graph.objects(individual, RDF.type):
+                if klass != OWL.NamedIndividual and klass in classes:
+                    schema.individuals[str(individual)[len(SKG._NS):].lower()] = (individual, klass)
+        return schema
+
+    def class_named(self, name: str) -> URIRef | None:
+        iri = URIRef(str(SKG._NS) + name)
+        return iri if iri in self.ancestors else None
+
+    def is_a(self, klass: URIRef, wanted: frozenset[URIRef]) -> bool:
+        """True when ``klass`` is one of ``wanted`` or a subclass of one (an empty set admits all)."""
+        return not wanted or bool(self.ancestors.get(klass, frozenset({klass})) & wanted)
+
+    def class_names(self) -> list[str]:
+        return sorted(str(c)[len(SKG._NS):] for c in self.ancestors if str(c).startswith(str(SKG._NS)))
+
+
+def _inherited(graph: Graph, prop: URIRef, which: URIRef) -> frozenset[URIRef]:
+    """The domain or range of a property, looking up its super-properties where it has none."""
+    for ancestor in graph.transitive_objects(prop, RDFS.subPropertyOf):
+        values = set()
+        for value in graph.objects(ancestor, which):
+            if isinstance(value, BNode):
+                members = graph.value(value, OWL.unionOf)
+                values.update(Collection(graph, members) if members else [])
+            else:
+                values.add(value)
+        if values:
+            return frozenset(values)
+    return frozenset()

@@ -1,0 +1,1 @@
+"""Loading the curated sources: registry, annotations and verbatim texts, checked and located."""

@@ -1,0 +1,396 @@
+"""Read sources/ into a checked :class:`Corpus`, or report every problem as ``file:line: message``."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+
+from rdflib import URIRef
+from rdflib.namespace import XSD
+
+from ..errors import Problems
+from ..namespaces import DOC, KG, SKG
+from ..ontology import DATE_TYPES, PropertyInfo, Schema
+from ..paths import Layout
+from .model import Corpus, Document, Entity, Fact, Quote, Statement, Where
+from .quotes import NormalizedText
+from .values import ValueProblem, parse_date, parse_positive_integer, parse_text
+from .yamlfile import LocatedDict, LocatedList, load_yaml
+
+ID = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
+ENTITY_KEYS = ("id", "class", "label", "alt", "abbr", "ja", "description", "broader")
+DOCUMENT_KEYS = ("id", "text", "title", "kind", "creator", "publisher", "issued", "about", "note")
+STATEMENT_KEYS = ("id", "subject", "quote", "rank", "note")
+RANKS = {"preferred": SKG.PreferredRank, "normal": SKG.NormalRank, "deprecated": SKG.DeprecatedRank}
+FORMAT_HINT = "see docs/annotating.md for the format"
+
+
+def load_corpus(layout: Layout, schema: Schema) -> Corpus:
+    """Load and check the registry and every annotation file; raise SourceError listing all problems."""
+    return _Loader(layout, schema).load()
+
+
+class _Loader:
+    def __init__(self, layout: Layout, schema: Schema):
+        self.layout = layout
+        self.schema = schema
+        self.problems = Problems()
+        self.entities: dict[str, Entity] = {}
+        self.texts: dict[str, NormalizedText] = {}
+
+    # -- the two passes: register every entity, then read every fact ---------------------------
+
+    def load(self) -> Corpus:
+        entries = self._registry_entries()
+        annotations = self._annotation_files()
+        for file, entry in entries:
+            self._register(file, entry)
+        self._label_index = self._labels()
+        for file, entry in entries:
+            entity = self.entities.get(entry.get("id"))
+            if entity is not None and entity.where.file == file and entity.where.line == entry.line:
+                entity.facts = self._facts(entity.iri, entity.klass, entry, ENTITY_KEYS, file)
+                entity.broader = [iri for iri, _ in self._references(entry, "broader", file)]
+        documents, statements = [], []
+        seen_documents: dict[str, Where] = {}
+        for file, data in annotations:
+            document = self._document(file, data.get("document"), data.lines.get("document", data.line))
+            if document is None:
+                continue
+            if document.id in seen_documents:
+                self.problems.add(file, document.where.line, f"duplicate document id '{document.id}'",
+                                  hint=f"it is already used in {seen_documents[document.id]}")
+                continue
+            seen_documents[document.id] = document.where
+            documents.append(document)
+            statements.extend(self._statements(file, document, data.get("statements"),
+                                               data.lines.get("statements", data.line)))
+        self.problems.raise_if_any()
+        return Corpus(dict(sorted(self.entities.items())), sorted(documents, key=lambda d: d.id), statements)
+
+    # -- files ------------------------------------------------------------------------------------
+
+    def _read(self, path: Path):
+        file = self.layout.relative(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:
+            self.problems.add(file, 0, f"not UTF-8 text (byte {error.start})", hint="save the file as UTF-8")
+            return file, None
+        return file, load_yaml(text, file, self.problems)
+
+    def _registry_entries(self) -> list[tuple[str, LocatedDict]]:
+        entries = []
+        files = sorted(self.layout.registry.glob("*.yaml"))
+        if not files:
+            self.problems.add(self.layout.relative(self.layout.registry), 0, "no registry files (*.yaml)")
+        for path in files:
+            file, data = self._read(path)
+            if data is None:
+                continue
+            if not isinstance(data, LocatedList):
+                self.problems.add(file, getattr(data, "line", 1), "a registry file must be a list of entries",
+                                  hint=FORMAT_HINT)
+                continue
+            for item, line in zip(data, data.lines):
+                if isinstance(item, LocatedDict):
+                    entries.append((file, item))
+                else:
+                    self.problems.add(file, line, "a registry entry must be a mapping with id, class and label",
+                                      hint=FORMAT_HINT)
+        return entries
+
+    def _annotation_files(self) -> list[tuple[str, LocatedDict]]:
+        files = []
+        for path in sorted(self.layout.annotations.glob("*.yaml")):
+            file, data = self._read(path)
+            if data is None:
+                continue
+            if not isinstance(data, LocatedDict):
+                self.problems.add(file, getattr(data, "line", 1),
+                                  "an annotation file must be a mapping with 'document' and 'statements'",
+                                  hint=FORMAT_HINT)
+                continue
+            self._unknown_keys(file, data, ("document", "statements"))
+            files.append((file, data))
+        return files
+
+    # -- registry ---------------------------------------------------------------------------------
+
+    def _register(self, file: str, entry: LocatedDict) -> None:
+        entity_id = self._identifier(file, entry)
+        label = self._text(file, entry, "label", required=True)
+        klass = self._class(file, entry, "class", None)
+        if entity_id is None or label is None or klass is None:
+            return
+        where = Where(file, entry.line)
+        if entity_id in self.entities:
+            first = self.entities[entity_id]
+            self.problems.add(file, entry.line, f"duplicate id '{entity_id}'",
+                              hint=f"already registered as {_local(first.klass)} at {first.where}")
+            return
+        self.entities[entity_id] = Entity(
+            entity_id, KG[entity_id], klass, label, where,
+            alt=self._texts(file, entry, "alt"), abbr=self._texts(file, entry, "abbr"),
+            ja=self._text(file, entry, "ja"), description=self._text(file, entry, "description"))
+
+    def _labels(self) -> dict[str, str]:
+        """Lower-cased labels and abbreviations → id, for 'did you mean' hints."""
+        index = {}
+        for entity in self.entities.values():
+            for name in [entity.label, *entity.alt, *entity.abbr]:
+                index.setdefault(name.lower(), entity.id)
+        return index
+
+    # -- annotations ------------------------------------------------------------------------------
+
+    def _document(self, file: str, header, line: int) -> Document | None:
+        if not isinstance(header, LocatedDict):
+            self.problems.add(file, line, "missing or malformed 'document' header", hint=FORMAT_HINT)
+            return None
+        self._unknown_keys(file, header, DOCUMENT_KEYS)
+        doc_id = self._identifier(file, header)
+        title = self._text(file, header, "title", required=True)
+        klass = self._class(file, header, "kind", SKG.SourceDocument)
+        text_name = self._text(file, header, "text", required=True)
+        if doc_id and Path(file).stem != doc_id:
+            self.problems.add(file, header.lines["id"], f"document id '{doc_id}' differs from the file name",
+                              hint=f"name the file {doc_id}.yaml")
+        if None in (doc_id, title, klass, text_name):
+            return None
+        text_path = self.layout.texts / text_name
+        if not text_path.is_file():
+            self.problems.add(file, header.lines["text"], f"source text '{text_name}' not found in sources/texts/",
+                              hint="copy the document's verbatim text there, or fix the file name")
+            return None
+        try:
+            self.texts[doc_id] = NormalizedText(text_path.read_text(encoding="utf-8"))
+        except UnicodeDecodeError as error:
+            self.problems.add(self.layout.relative(text_path), 0, f"not UTF-8 text (byte {error.start})",
+                              hint="convert the text to UTF-8 without changing its words")
+            return None
+        issued = None
+        if "issued" in header:
+            try:
+                issued = parse_date(header["issued"])
+            except ValueProblem as problem:
+                self.problems.add(file, header.lines["issued"], str(problem), hint=problem.hint)
+        publisher = self._references(header, "publisher", file)
+        return Document(
+            doc_id, DOC[doc_id], klass, title, self.layout.relative(text_path), Where(file, header.line),
+            creators=[iri for iri, _ in self._references(header, "creator", file)],
+            publisher=publisher[0][0] if publisher else None, issued=issued,
+            about=[iri for iri, _ in self._references(header, "about", file)],
+            note=self._text(file, header, "note"))
+
+    def _statements(self, file: str, document: Document, items, line: int) -> list[Statement]:
+        if not isinstance(items, LocatedList):
+            self.problems.add(file, line, "'statements' must be a list", hint=FORMAT_HINT)
+            return []
+        statements, seen = [], {}
+        for item, item_line in zip(items, items.lines):
+            if not isinstance(item, LocatedDict):
+                self.problems.add(file, item_line, "a statement must be a mapping with id, subject, quote and facts",
+                                  hint=FORMAT_HINT)
+                continue
+            statement_id = self._identifier(file, item)
+            if statement_id in seen:
+                self.problems.add(file, item.line, f"duplicate statement id '{statement_id}'",
+                                  hint=f"it is already used on line {seen[statement_id]}")
+                continue
+            seen[statement_id] = item.line
+            subject = self._references(item, "subject", file, required=True)
+            quote = self._quote(file, item, document)
+            rank = self._rank(file, item)
+            note = self._text(file, item, "note")
+            if statement_id is None or not subject or quote is None or rank is None:
+                continue
+            iri, klass = subject[0]
+            facts = self._facts(iri, klass, item, STATEMENT_KEYS, file)
+            if not facts and not any(key not in STATEMENT_KEYS for key in item):
+                self.problems.add(file, item.line, f"statement '{statement_id}' asserts no fact",
+                                  hint="add at least one property, e.g. 'participant: jaxa'")
+            statements.append(Statement(statement_id, document.id, iri, quote, rank,
+                                        Where(file, item.line), facts, note))
+        return statements
+
+    def _quote(self, file: str, item: LocatedDict, document: Document) -> Quote | None:
+        text = self._text(file, item, "quote", required=True)
+        if text is None:
+            return None
+        normalized = self.texts[document.id]
+        matches = normalized.find(text)
+        line = item.lines["quote"]
+        if not matches:
+            self.problems.add(file, line, f"quote not found in {document.text_file}: '{_short(text)}'",
+                              hint=normalized.closest(text))
+            return None
+        if len(matches) > 1:
+            lines = ", ".join(str(normalized.text.count("\n", 0, m.start) + 1) for m in matches)
+            self.problems.add(file, line, f"quote occurs {len(matches)} times in {document.text_file} "
+                              f"(lines {lines}): '{_short(text)}'",
+                              hint="lengthen the quote with words around it so that it occurs once")
+            return None
+        match = matches[0]
+        return Quote(text, match.start, match.end, match.exact, match.prefix, match.suffix)
+
+    def _rank(self, file: str, item: LocatedDict):
+        name = item.get("rank", "normal")
+        if name not in RANKS:
+            self.problems.add(file, item.lines.get("rank", item.line), f"unknown rank '{name}'",
+                              hint="use preferred, normal or deprecated")
+            return None
+        return RANKS[name]
+
+    # -- facts ------------------------------------------------------------------------------------
+
+    def _facts(self, subject: URIRef, subject_class: URIRef, mapping: LocatedDict,
+               reserved: tuple[str, ...], file: str) -> list[Fact]:
+        facts = []
+        for key, value in mapping.items():
+            if key in reserved:
+                continue
+            line = mapping.lines[key]
+            prop = self.schema.properties.get(key)
+            if prop is None:
+                self._unknown(file, line, "property", key, list(self.schema.properties) + list(reserved))
+                continue
+            if not self.schema.is_a(subject_class, prop.domain):
+                self.problems.add(file, line, f"'{key}' does not apply to {_iri_id(subject)}, a {_local(subject_class)}",
+                                  hint=f"'{key}' applies to {_names(prop.domain)}")
+                continue
+            values = value if isinstance(value, LocatedList) else [value]
+            lines = value.lines if isinstance(value, LocatedList) else [line]
+            if not values:
+                self.problems.add(file, line, f"'{key}' has no value")
+            for item, item_line in zip(values, lines):
+                fact = self._fact(prop, item, Where(file, item_line))
+                if fact is not None:
+                    facts.append(fact)
+        return facts
+
+    def _fact(self, prop: PropertyInfo, value, where: Where) -> Fact | None:
+        if prop.is_object:
+            resolved = self._resolve(value, where)
+            if resolved is None:
+                return None
+            iri, klass = resolved
+            if not self.schema.is_a(klass, prop.range):
+                self.problems.add(where.file, where.line,
+                                  f"'{value}' is a {_local(klass)}, but '{prop.name}' takes {_names(prop.range)}",
+                                  hint="use another property (see docs/annotating.md) or another entity")
+                return None
+            return Fact(prop.iri, iri, f"{prop.name}-{value}", where)
+        try:
+            if prop.range & DATE_TYPES:
+                literal = parse_date(value)
+            elif XSD.positiveInteger in prop.range:
+                literal = parse_positive_integer(value)
+            else:
+                literal = parse_text(value)
+        except ValueProblem as problem:
+            self.problems.add(where.file, where.line, f"{prop.name}: {problem}", hint=problem.hint)
+            return None
+        return Fact(prop.iri, literal, f"{prop.name}-{_slug(str(literal))}", where)
+
+    def _resolve(self, value, where: Where) -> tuple[URIRef, URIRef] | None:
+        """An entity id (or an ontology individual such as 'held') → (IRI, class)."""
+        if isinstance(value, str):
+            if value in self.entities:
+                entity = self.entities[value]
+                return entity.iri, entity.klass
+            if value.lower() in self.schema.individuals:
+                return self.schema.individuals[value.lower()]
+        by_label = self._label_index.get(str(value).lower()) if isinstance(value, str) else None
+        hint = f"did you mean '{by_label}'?" if by_label else None
+        self._unknown(where.file, where.line, "entity", str(value), list(self.entities), hint)
+        return None
+
+    def _references(self, mapping: LocatedDict, key: str, file: str, required: bool = False):
+        """The entity ids under ``key`` (one or a list), resolved; unknown ones are reported."""
+        if key not in mapping:
+            if required:
+                self.problems.add(file, mapping.line, f"missing '{key}'", hint=FORMAT_HINT)
+            return []
+        value = mapping[key]
+        values = value if isinstance(value, LocatedList) else [value]
+        lines = value.lines if isinstance(value, LocatedList) else [mapping.lines[key]]
+        resolved = [self._resolve(v, Where(file, line)) for v, line in zip(values, lines)]
+        return [r for r in resolved if r is not None]
+
+    # -- small readers ----------------------------------------------------------------------------
+
+    def _identifier(self, file: str, mapping: LocatedDict) -> str | None:
+        value = mapping.get("id")
+        if value is None:
+            self.problems.add(file, mapping.line, "missing 'id'", hint=FORMAT_HINT)
+            return None
+        if not isinstance(value, str) or not ID.match(value):
+            self.problems.add(file, mapping.lines["id"], f"malformed id '{value}'",
+                              hint="an id is lower case letters, digits and hyphens, e.g. 'cds-9'")
+            return None
+        return value
+
+    def _class(self, file: str, mapping: LocatedDict, key: str, within: URIRef | None) -> URIRef | None:
+        name = mapping.get(key)
+        line = mapping.lines.get(key, mapping.line)
+        klass = self.schema.class_named(name) if isinstance(name, str) else None
+        if klass is None or (within is not None and not self.schema.is_a(klass, frozenset({within}))):
+            candidates = [c for c in self.schema.class_names()
+                          if within is None or self.schema.is_a(self.schema.class_named(c), frozenset({within}))]
+            self._unknown(file, line, "class", str(name), candidates)
+            return None
+        return klass
+
+    def _text(self, file: str, mapping: LocatedDict, key: str, required: bool = False) -> str | None:
+        value = mapping.get(key)
+        if value is None:
+            if required:
+                self.problems.add(file, mapping.line, f"missing '{key}'", hint=FORMAT_HINT)
+            return None
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool) or not str(value).strip():
+            self.problems.add(file, mapping.lines[key], f"'{key}' must be text")
+            return None
+        return str(value).strip()
+
+    def _texts(self, file: str, mapping: LocatedDict, key: str) -> list[str]:
+        value = mapping.get(key, [])
+        values = value if isinstance(value, list) else [value]
+        if not all(isinstance(v, (str, int, float)) for v in values):
+            self.problems.add(file, mapping.lines[key], f"'{key}' must be text or a list of texts")
+            return []
+        return [str(v).strip() for v in values]
+
+    def _unknown_keys(self, file: str, mapping: LocatedDict, allowed: tuple[str, ...]) -> None:
+        for key in mapping:
+            if key not in allowed:
+                self._unknown(file, mapping.lines[key], "key", key, list(allowed))
+
+    def _unknown(self, file: str, line: int, what: str, name: str, candidates: list[str],
+                 hint: str | None = None) -> None:
+        close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.6)
+        if hint is None and close:
+            hint = "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+        self.problems.add(file, line, f"unknown {what} '{name}'", hint=hint or FORMAT_HINT)
+
+
+def _local(iri: URIRef) -> str:
+    return str(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _iri_id(iri: URIRef) -> str:
+    return str(iri)[len(str(KG)):] if str(iri).startswith(str(KG)) else _local(iri)
+
+
+def _names(classes) -> str:
+    return ", ".join(sorted(_local(c) for c in classes)) or "anything"
+
+
+def _short(text: str, size: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:60]
