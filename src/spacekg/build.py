@@ -61,9 +61,20 @@ def build(layout: Layout, say: Callable[[str], None] = print) -> BuildResult:
     """Build everything into output/; on any error the previous output is left untouched."""
     result = load_and_ingest(layout, say)
     with staging(layout.output) as folder:
-        say("writing Turtle, TriG, N-Triples and JSON-LD")
-        result.files += write_rdf(result.dataset, folder)
+        for stage in STAGES:
+            stage(result, layout, folder, say)
     return result
+
+
+def write_exports(result: BuildResult, layout: Layout, folder: Path, say: Callable[[str], None]) -> None:
+    say("writing Turtle, TriG, N-Triples and JSON-LD")
+    result.files += write_rdf(result.dataset, folder)
+
+
+# The stages of a build after ingestion, in order; each may add files to the staging folder.
+STAGES: list[Callable[[BuildResult, Layout, Path, Callable[[str], None]], None]] = [
+    write_exports,
+]
 
 
 @contextmanager

@@ -1,0 +1,8 @@
+"""One small module per CLI command: each registers its sub-parser and runs the command.
+
+Every module here has ``register(subparsers)``, which adds the command and sets ``run`` to a
+function ``(args, layout) -> exit code``. Heavy imports stay inside the run functions so that
+`spacekg --help` and `spacekg query` start fast.
+"""
+
+NAMES = ("build",)

@@ -1,0 +1,22 @@
+"""`spacekg build`."""
+
+from __future__ import annotations
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("build", help="build output/ from ontology/ and sources/",
+                                   description="Read ontology/ and sources/, check them, and write output/. "
+                                               "A failed build leaves the previous output untouched.")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
+    parser.set_defaults(run=run)
+
+
+def run(args, layout) -> int:
+    from ..build import build
+
+    say = (lambda _: None) if args.quiet else (lambda line: print(f"• {line}", flush=True))
+    result = build(layout, say)
+    print("\n".join(result.summary()))
+    for path in result.files:
+        print(f"wrote {layout.relative(layout.output / path.name)}")
+    return 0
