@@ -1,0 +1,38 @@
+"""Shared fixtures: the project layout, one build of the real corpus per test session, and a
+scratch copy of the project for tests that change the sources."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from spacekg.build import build
+from spacekg.paths import Layout
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def layout() -> Layout:
+    return Layout(ROOT)
+
+
+@pytest.fixture(scope="session")
+def built(layout):
+    """The real corpus built into output/ once per test session (the BuildResult)."""
+    return build(layout, say=lambda _: None)
+
+
+def copy_project(destination: Path) -> Layout:
+    """A scratch copy of ontology/, sources/ and queries/ that a test may change freely."""
+    for folder in ("ontology", "sources", "queries"):
+        if (ROOT / folder).exists():
+            shutil.copytree(ROOT / folder, destination / folder)
+    return Layout(destination)
+
+
+@pytest.fixture
+def scratch(tmp_path) -> Layout:
+    return copy_project(tmp_path)
