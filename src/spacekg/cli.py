@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from .commands import NAMES
-from .errors import SpacekgError
+from .errors import SourceError, SpacekgError
 from .paths import Layout
 
 
@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args, layout) or 0
     except SpacekgError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(error if isinstance(error, SourceError) else f"error: {error}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         return 130

@@ -204,10 +204,12 @@ class _Loader:
             quote = self._quote(file, item, document)
             rank = self._rank(file, item)
             note = self._text(file, item, "note")
-            if statement_id is None or not subject or quote is None or rank is None:
+            if not subject:
                 continue
             iri, klass = subject[0]
             facts = self._facts(iri, klass, item, STATEMENT_KEYS, file)
+            if statement_id is None or quote is None or rank is None:
+                continue
             if not facts and not any(key not in STATEMENT_KEYS for key in item):
                 self.problems.add(file, item.line, f"statement '{statement_id}' asserts no fact",
                                   hint="add at least one property, e.g. 'participant: jaxa'")
