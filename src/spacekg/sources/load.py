@@ -48,7 +48,8 @@ class _Loader:
             self._register(file, entry)
         self._label_index = self._labels()
         for file, entry in entries:
-            entity = self.entities.get(entry.get("id"))
+            entity_id = entry.get("id")
+            entity = self.entities.get(entity_id) if isinstance(entity_id, str) else None
             if entity is not None and entity.where.file == file and entity.where.line == entry.line:
                 entity.facts = self._facts(entity.iri, entity.klass, entry, ENTITY_KEYS, file)
                 entity.broader = [iri for iri, _ in self._references(entry, "broader", file)]
@@ -127,8 +128,9 @@ class _Loader:
         where = Where(file, entry.line)
         if entity_id in self.entities:
             first = self.entities[entity_id]
-            self.problems.add(file, entry.line, f"duplicate id '{entity_id}'",
-                              hint=f"already registered as {_local(first.klass)} at {first.where}")
+            self.problems.add(file, entry.line, f"duplicate id '{entity_id}', here as {_article(klass)}",
+                              hint=f"already registered as {_article(first.klass)} at {first.where}; "
+                                   "one id names one entity of one class")
             return
         self.entities[entity_id] = Entity(
             entity_id, KG[entity_id], klass, label, where,
@@ -229,7 +231,7 @@ class _Loader:
                               hint=normalized.closest(text))
             return None
         if len(matches) > 1:
-            lines = ", ".join(str(normalized.text.count("\n", 0, m.start) + 1) for m in matches)
+            lines = ", ".join(sorted({str(normalized.text.count("\n", 0, m.start) + 1) for m in matches}, key=int))
             self.problems.add(file, line, f"quote occurs {len(matches)} times in {document.text_file} "
                               f"(lines {lines}): '{_short(text)}'",
                               hint="lengthen the quote with words around it so that it occurs once")
@@ -239,7 +241,7 @@ class _Loader:
 
     def _rank(self, file: str, item: LocatedDict):
         name = item.get("rank", "normal")
-        if name not in RANKS:
+        if not isinstance(name, str) or name not in RANKS:
             self.problems.add(file, item.lines.get("rank", item.line), f"unknown rank '{name}'",
                               hint="use preferred, normal or deprecated")
             return None
@@ -259,7 +261,7 @@ class _Loader:
                 self._unknown(file, line, "property", key, list(self.schema.properties) + list(reserved))
                 continue
             if not self.schema.is_a(subject_class, prop.domain):
-                self.problems.add(file, line, f"'{key}' does not apply to {_iri_id(subject)}, a {_local(subject_class)}",
+                self.problems.add(file, line, f"'{key}' does not apply to {_iri_id(subject)}, {_article(subject_class)}",
                                   hint=f"'{key}' applies to {_names(prop.domain)}")
                 continue
             values = value if isinstance(value, LocatedList) else [value]
@@ -280,7 +282,7 @@ class _Loader:
             iri, klass = resolved
             if not self.schema.is_a(klass, prop.range):
                 self.problems.add(where.file, where.line,
-                                  f"'{value}' is a {_local(klass)}, but '{prop.name}' takes {_names(prop.range)}",
+                                  f"'{value}' is {_article(klass)}, but '{prop.name}' takes {_names(prop.range)}",
                                   hint="use another property (see docs/annotating.md) or another entity")
                 return None
             return Fact(prop.iri, iri, f"{prop.name}-{value}", where)
@@ -379,6 +381,12 @@ class _Loader:
 
 def _local(iri: URIRef) -> str:
     return str(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _article(klass: URIRef) -> str:
+    """'an Agency', 'a Person': a class name with its indefinite article, for messages."""
+    name = _local(klass)
+    return f"{'an' if name[:1] in 'AEIOU' else 'a'} {name}"
 
 
 def _iri_id(iri: URIRef) -> str:

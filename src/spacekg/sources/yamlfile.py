@@ -17,6 +17,7 @@ except ImportError:  # pragma: no cover - libyaml is part of the PyYAML wheels
     from yaml import SafeLoader as _Loader
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_STRING = "tag:yaml.org,2002:str"
 
 
 class LocatedDict(dict):
@@ -48,7 +49,10 @@ def load_yaml(text: str, file: str, problems: Problems):
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 0
-        problems.add(file, line, f"malformed YAML: {error.problem or error.context}",
+        message = f"malformed YAML: {error.problem or error.context}"
+        if error.problem and error.context and error.context_mark:
+            message += f" ({error.context} that starts on line {error.context_mark.line + 1})"
+        problems.add(file, line, message,
                      hint="check the indentation and quote values that contain ': ' or start with a special character")
         return None
     except yaml.YAMLError as error:
@@ -81,6 +85,6 @@ def _convert(node, loader, file: str, problems: Problems):
         result.line = line
         result.lines = [item.start_mark.line + 1 for item in node.value]
         return result
-    if node.tag == _TIMESTAMP:
+    if node.tag == _STRING or node.tag == _TIMESTAMP:  # the common case, without the constructor's overhead
         return node.value
     return loader.construct_object(node, deep=True)

@@ -1,0 +1,38 @@
+"""`spacekg validate`."""
+
+from __future__ import annotations
+
+import sys
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "validate", help="check sources and graph: SHACL shapes, OWL consistency, violation queries",
+        description="Read ontology/ and sources/ and build the graph in memory, without writing output/; "
+                    "then check it against ontology/shapes.ttl (SHACL), reason over it with HermiT (OWL) "
+                    "and run queries/*-violation.rq. Exit codes: 0 valid, 1 problems in the input "
+                    "(each listed as file:line: message), 2 could not run.")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only problems and the verdict")
+    parser.set_defaults(run=run)
+
+
+def run(args, layout) -> int:
+    from ..build import load_and_ingest
+    from ..checks.stages import validate_all
+
+    say = (lambda _: None) if args.quiet else (lambda line: print(f"• {line}", flush=True))
+    result = load_and_ingest(layout, say)
+    report = validate_all(result, layout, say)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    if not args.quiet:
+        for check, count in report.counts.items():
+            print(f"  {check:<20}{'ok' if count == 0 else f'{count} problem' + ('s' if count != 1 else '')}")
+    if report.problems:
+        count = len(report.problems)
+        print(f"invalid: {count} problem{'s' if count != 1 else ''}", file=sys.stderr)
+        return 1
+    print("valid")
+    return 0

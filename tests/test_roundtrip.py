@@ -1,0 +1,129 @@
+"""Every export parses back, with rdflib and with pyoxigraph, to the graph that was built; an
+independent parser (raptor's rapper) reads the Turtle; owlready2 loads the ontology."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Dataset, Graph, Literal
+from rdflib.compare import isomorphic
+from rdflib.namespace import OWL, RDF, XSD
+
+from spacekg.exports.rdf import union_graph
+from spacekg.ingest import INFERRED_GRAPH
+from spacekg.namespaces import SKG
+
+
+def rdf11(graph: Graph) -> Graph:
+    """The graph with simple literals written as xsd:string, which RDF 1.1 makes the same term."""
+    result = Graph()
+    for s, p, o in graph:
+        if isinstance(o, Literal) and o.language is None and o.datatype is None:
+            o = Literal(str(o), datatype=XSD.string)
+        result.add((s, p, o))
+    return result
+
+
+def same(first: Graph, second: Graph) -> bool:
+    return isomorphic(rdf11(first), rdf11(second))
+
+
+def named_graphs(dataset: Dataset) -> dict:
+    """Graph name → graph, for the non-empty named graphs of a dataset."""
+    graphs = {}
+    for graph in dataset.graphs():
+        if len(graph) and graph.identifier != dataset.default_context.identifier:
+            graphs[graph.identifier] = graph
+    return graphs
+
+
+def same_dataset(parsed: Dataset, built: Dataset) -> None:
+    expected, actual = named_graphs(built), named_graphs(parsed)
+    assert sorted(actual) == sorted(expected)
+    for name, graph in expected.items():
+        assert same(actual[name], graph), name
+
+
+def oxigraph_roundtrip(path, format: ox.RdfFormat) -> Dataset:
+    """Parse with pyoxigraph, write N-Quads with pyoxigraph, read those with rdflib."""
+    nquads = ox.serialize(ox.parse(path=str(path), format=format), format=ox.RdfFormat.N_QUADS)
+    dataset = Dataset()
+    dataset.parse(data=nquads.decode("utf-8"), format="nquads")
+    return dataset
+
+
+def oxigraph_triples(path, format: ox.RdfFormat) -> Graph:
+    """Parse with pyoxigraph, write N-Triples with pyoxigraph, read those with rdflib."""
+    ntriples = ox.serialize((q.triple for q in ox.parse(path=str(path), format=format)),
+                            format=ox.RdfFormat.N_TRIPLES)
+    return Graph().parse(data=ntriples.decode("utf-8"), format="nt")
+
+
+@pytest.fixture(scope="module")
+def asserted(built) -> Graph:
+    return union_graph(built.dataset)
+
+
+def test_inferred_graph_is_in_trig_but_not_in_turtle(built, asserted):
+    inferred = built.dataset.graph(INFERRED_GRAPH)
+    assert len(inferred) > 0
+    assert not any(triple in asserted for triple in inferred)
+
+
+@pytest.mark.parametrize("name, format", [("spacekg.ttl", "turtle"), ("spacekg.nt", "nt")])
+def test_triples_parse_back_with_rdflib(layout, asserted, name, format):
+    assert same(Graph().parse(layout.output / name, format=format), asserted)
+
+
+@pytest.mark.parametrize("name, format", [("spacekg.ttl", ox.RdfFormat.TURTLE),
+                                          ("spacekg.nt", ox.RdfFormat.N_TRIPLES)])
+def test_triples_parse_back_with_pyoxigraph(layout, asserted, name, format):
+    assert same(oxigraph_triples(layout.output / name, format), asserted)
+
+
+def test_trig_parses_back_graph_by_graph(layout, built):
+    parsed = Dataset()
+    parsed.parse(layout.output / "spacekg.trig", format="trig")
+    same_dataset(parsed, built.dataset)
+
+
+def test_trig_parses_back_with_pyoxigraph(layout, built):
+    same_dataset(oxigraph_roundtrip(layout.output / "spacekg.trig", ox.RdfFormat.TRIG), built.dataset)
+
+
+def test_jsonld_parses_back(layout, built):
+    parsed = Dataset()
+    parsed.parse(layout.output / "spacekg.jsonld", format="json-ld")
+    graphs = named_graphs(parsed)
+    if graphs:  # JSON-LD written with its named graphs
+        same_dataset(parsed, built.dataset)
+    else:  # JSON-LD written as one graph
+        assert same(Graph().parse(layout.output / "spacekg.jsonld", format="json-ld"),
+                          union_graph(built.dataset))
+
+
+def test_rapper_reads_the_turtle(layout, asserted):
+    assert shutil.which("rapper"), "rapper (Debian raptor2-utils) is missing: run `make system-deps`"
+    run = subprocess.run(["rapper", "-i", "turtle", "-c", str(layout.output / "spacekg.ttl")],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    count = re.search(r"returned (\d+) triples", run.stderr)
+    assert count and int(count.group(1)) == len(asserted)
+
+
+def test_owlready2_loads_the_ontology(layout, tmp_path):
+    import owlready2
+
+    path = tmp_path / "spacekg.nt"
+    ontology = Graph().parse(layout.ontology, format="turtle")
+    ontology.serialize(path, format="nt", encoding="utf-8")
+    world = owlready2.World()
+    world.get_ontology(path.as_uri()).load(format="ntriples")
+    loaded = {c.iri for c in world.classes() if c.iri.startswith(str(SKG._NS))}
+    declared = {str(c) for c in ontology.subjects(RDF.type, OWL.Class) if str(c).startswith(str(SKG._NS))}
+    world.close()
+    assert loaded == declared and len(declared) > 40

@@ -1,0 +1,98 @@
+"""ontology/shapes.ttl: every shape has a target that reaches real data, the built graph conforms,
+and each shape rejects its deliberately broken data file (tests/broken_shapes/SHAPE.ttl)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pyshacl import validate
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from spacekg.checks.shacl import load_shapes
+from spacekg.exports.rdf import union_graph
+from spacekg.namespaces import SH, SHAPE
+
+BROKEN = Path(__file__).parent / "broken_shapes"
+TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+
+
+@pytest.fixture(scope="module")
+def shapes(layout) -> Graph:
+    return load_shapes(layout.shapes)
+
+
+def named_shapes(shapes: Graph) -> list[URIRef]:
+    return sorted(s for s in shapes.subjects(RDF.type, SH.NodeShape) if isinstance(s, URIRef))
+
+
+def used_within_another_shape(shapes: Graph, shape) -> bool:
+    return any(p != RDF.type for _, p, _ in shapes.triples((None, None, shape))) or any(
+        shape in shapes.items(lst) for lst in shapes.objects(None, SH["or"]))
+
+
+def test_shacl_namespace(shapes):
+    assert str(SH) == "http://www.w3.org/ns/shacl#"
+    assert named_shapes(shapes)
+
+
+def test_every_shape_has_a_target_or_is_used_by_one(shapes):
+    for shape in named_shapes(shapes):
+        has_target = any((shape, t, None) in shapes for t in TARGETS)
+        assert has_target or used_within_another_shape(shapes, shape), f"{shape} validates nothing"
+    for shape in shapes.subjects(RDF.type, SH.NodeShape):
+        assert not isinstance(shape, BNode) or used_within_another_shape(shapes, shape)
+
+
+def test_every_targeted_shape_reaches_the_real_graph(shapes, built):
+    data = union_graph(built.dataset)
+    for shape in named_shapes(shapes):
+        focus = set()
+        for klass in shapes.objects(shape, SH.targetClass):
+            for sub in data.transitive_subjects(RDFS.subClassOf, klass):
+                focus |= set(data.subjects(RDF.type, sub))
+        for prop in shapes.objects(shape, SH.targetSubjectsOf):
+            focus |= set(data.subjects(prop, None))
+        if any((shape, t, None) in shapes for t in TARGETS):
+            assert focus, f"{shape} has a target that matches nothing in the built graph"
+
+
+def test_the_built_graph_conforms(shapes, built):
+    conforms, _, text = validate(union_graph(built.dataset), shacl_graph=shapes, inference="none")
+    assert conforms, text
+
+
+def top_level(shapes: Graph, shape):
+    """The named shape that a result's source shape belongs to."""
+    seen = {shape}
+    while not isinstance(shape, URIRef) or (shape, RDF.type, SH.NodeShape) not in shapes:
+        parents = [s for s, p, _ in shapes.triples((None, None, shape)) if p != RDF.type]
+        parents += [s for lst in list(shapes.subjects(RDF.first, shape)) for s in _list_owners(shapes, lst)]
+        parents = [p for p in parents if p not in seen]
+        if not parents:
+            return shape
+        shape = parents[0]
+        seen.add(shape)
+    return shape
+
+
+def _list_owners(shapes: Graph, node):
+    while (None, RDF.rest, node) in shapes:
+        node = shapes.value(predicate=RDF.rest, object=node)
+    return list(shapes.subjects(None, node))
+
+
+@pytest.mark.parametrize("case", sorted(p.stem for p in BROKEN.glob("*.ttl")))
+def test_broken_data_fails_its_shape(shapes, layout, case):
+    data = Graph().parse(BROKEN / f"{case}.ttl", format="turtle")
+    data += Graph().parse(layout.ontology, format="turtle")
+    conforms, report, text = validate(data, shacl_graph=shapes, inference="none")
+    assert not conforms, f"{case}.ttl passed: the shape matches nothing"
+    failed = {top_level(shapes, s) for s in report.objects(None, SH.sourceShape)}
+    assert SHAPE[case] in failed, text
+
+
+def test_one_broken_file_per_shape(shapes):
+    targeted = {s for s in named_shapes(shapes) if any((s, t, None) in shapes for t in TARGETS)}
+    assert {SHAPE[p.stem] for p in BROKEN.glob("*.ttl")} == targeted
