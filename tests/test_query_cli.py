@@ -1,0 +1,159 @@
+"""`spacekg query`: formats, parameters, errors, and the README's list of the library."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+
+import pytest
+
+from spacekg.cli import main
+from spacekg.query import library
+
+
+@pytest.fixture
+def spacekg(built, capsys):
+    """spacekg(*args) → (exit code, stdout, stderr), run in-process on the built corpus."""
+    def call(*args: str):
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+    return call
+
+
+def columns_of(layout, name: str) -> list[str]:
+    return next(q.columns for q in library(layout) if q.name == name)
+
+
+def test_table_is_aligned_with_a_row_count(spacekg):
+    code, out, _ = spacekg("query", "meetings")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["ordinal", "start", "end", "city", "country", "status", "document"]
+    assert set(lines[1]) <= {"-", " "}
+    assert re.fullmatch(r"\(\d+ rows\)", lines[-1])
+    starts = [m.start() for m in re.finditer(r"-+", lines[1])]
+    first = next(line for line in lines if line.startswith("1 "))
+    assert first[starts[1]:].startswith("2013-03-11") and "Tokyo" in first
+
+
+def test_csv_has_exactly_the_header_and_parses(spacekg, layout):
+    code, out, _ = spacekg("query", "attendance", "--format", "csv")
+    assert code == 0
+    rows = list(csv.reader(io.StringIO(out, newline="")))
+    assert rows[0] == columns_of(layout, "attendance")
+    jaxa = next(row for row in rows if row[0] == "Japan Aerospace Exploration Agency")
+    assert jaxa == ["Japan Aerospace Exploration Agency", "Japan", "3", "1, 4, 7"]
+
+
+def test_csv_keeps_commas_and_quotes_of_long_values(spacekg, layout):
+    code, out, _ = spacekg("query", "conflicts", "-f", "csv")
+    rows = list(csv.DictReader(io.StringIO(out, newline="")))
+    assert list(rows[0]) == columns_of(layout, "conflicts")
+    assert "U.S.-Japan Comprehensive Dialogue on Space | August 26-27 | Washington" in {r["quote"] for r in rows}
+
+
+def test_tsv_has_exactly_the_header_and_parses(spacekg, layout):
+    code, out, _ = spacekg("query", "people", "--format", "tsv")
+    rows = list(csv.reader(io.StringIO(out, newline=""), dialect="excel-tab"))
+    assert rows[0] == columns_of(layout, "people")
+    assert ["Don Graves", "Deputy Secretary of Commerce", "Department of Commerce", "cds9-osc-page-2024"] in rows
+
+
+def test_json_is_sparql_results_with_the_header_as_vars(spacekg, layout):
+    code, out, _ = spacekg("query", "agreements", "--format", "json")
+    assert code == 0
+    document = json.loads(out)
+    assert document["head"]["vars"] == columns_of(layout, "agreements")
+    bindings = document["results"]["bindings"]
+    doi = next(b for b in bindings if b["agreement"]["value"].startswith("Joint Exploration Declaration"))
+    assert doi["date"]["value"] == "2020-07" and doi["ordinal"]["value"] == "7"
+    assert doi["agreement"]["type"] == "literal"
+
+
+def test_param_binds_a_typed_value(spacekg):
+    code, out, _ = spacekg("query", "meeting", "--param", "ordinal=4", "-f", "csv")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out, newline="")))
+    assert rows and {row["ordinal"] for row in rows} == {"4"}
+    assert {"Washington, D.C.", "2017-05-16"} <= {row["value"] for row in rows}
+
+
+def test_param_on_sparql_text(spacekg):
+    text = ("SELECT ?a ?label WHERE { ?org skg:abbreviation ?abbr ; rdfs:label ?label "
+            "FILTER(STR(?abbr) = ?a && LANG(?label) = \"en\") }")
+    code, out, _ = spacekg("query", text, "--param", "a=JAXA", "-f", "csv")
+    assert code == 0 and out.splitlines()[1] == "JAXA,Japan Aerospace Exploration Agency"
+
+
+def test_param_that_the_query_does_not_select_is_explained(spacekg):
+    text = "SELECT ?label WHERE { ?org skg:abbreviation ?abbr ; rdfs:label ?label FILTER(STR(?abbr) = ?a) }"
+    code, _, err = spacekg("query", text, "--param", "a=JAXA")
+    assert code != 0 and "add ?a to the SELECT clause" in err and "Traceback" not in err
+
+
+def test_missing_or_unknown_param_is_an_error(spacekg):
+    code, _, err = spacekg("query", "meeting")
+    assert code != 0 and "needs ordinal" in err and "Traceback" not in err
+    code, _, err = spacekg("query", "meetings", "--param", "ordinal=1")
+    assert code != 0 and "no parameter ordinal" in err
+
+
+def test_list_shows_every_library_query_with_its_title(spacekg, layout):
+    code, out, _ = spacekg("query", "--list")
+    assert code == 0
+    for query in library(layout):
+        assert re.search(rf"^{re.escape(query.name)}\s+{re.escape(query.title)}", out, re.M)
+
+
+def test_runs_a_query_file(spacekg, tmp_path):
+    path = tmp_path / "count.rq"
+    path.write_text("SELECT (COUNT(*) AS ?meetings) WHERE { ?m skg:inSeries kg:comprehensive-dialogue-on-space }\n")
+    code, out, _ = spacekg("query", str(path), "-f", "csv")
+    assert code == 0 and out.splitlines()[0] == "meetings" and int(out.splitlines()[1]) >= 7
+
+
+def test_syntax_error_names_the_query_line_and_column(spacekg, tmp_path):
+    path = tmp_path / "broken.rq"
+    path.write_text("# title: broken\nSELECT ?x\nWHERE {\n  ?x ?y ?z FOO\n}\n")
+    code, _, err = spacekg("query", str(path))
+    assert code != 0
+    assert re.search(r"broken\.rq:4:\d+: SPARQL syntax error", err), err
+    assert "Traceback" not in err
+
+
+def test_syntax_error_in_text(spacekg):
+    code, _, err = spacekg("query", "SELECT ?x WHERE { ?x ?y ?z FOO }")
+    assert code != 0 and "<query text>:1:28: SPARQL syntax error" in err
+
+
+def test_unknown_prefix_is_located(spacekg):
+    code, _, err = spacekg("query", "SELECT ?x WHERE {\n  ?x nope:thing ?z }")
+    assert code != 0 and "<query text>:2:6:" in err and "unknown prefix 'nope:'" in err
+
+
+def test_unknown_name_gets_a_suggestion(spacekg):
+    code, _, err = spacekg("query", "meetngs")
+    assert code != 0 and "did you mean meetings" in err
+
+
+def test_not_built_says_to_run_build(tmp_path, capsys, layout):
+    shutil.copytree(layout.queries, tmp_path / "queries")
+    code = main(["--root", str(tmp_path), "query", "meetings"])
+    err = capsys.readouterr().err
+    assert code != 0 and "spacekg build" in err and "Traceback" not in err
+
+
+def test_readme_lists_every_library_query(layout):
+    """README.md's section on queries names every file of the library."""
+    readme = (layout.root / "README.md").read_text(encoding="utf-8")
+    headings = [(m.start(), len(m["level"]), m["title"]) for m in re.finditer(r"^(?P<level>#+) (?P<title>.*)$", readme, re.M)]
+    start = next(((pos, level) for pos, level, title in headings if re.search(r"quer", title, re.I)), None)
+    assert start, "README.md has no section about queries"
+    end = next((pos for pos, level, _ in headings if pos > start[0] and level <= start[1]), len(readme))
+    section = readme[start[0]:end]
+    missing = [q.path.name for q in library(layout) if q.path.name not in section]
+    assert not missing, f"README.md's query section does not list {missing}"
