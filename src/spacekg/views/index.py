@@ -1,0 +1,67 @@
+"""output/index.html: the page a user starts from — views, downloads, statistics and the query
+library with the first rows of each query's answer. Every value is HTML-escaped by the template."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from ..paths import Layout
+from .html import TEMPLATES, check_offline
+
+DOWNLOADS = (("spacekg.ttl", "Turtle (all graphs merged)"), ("spacekg.trig", "TriG (named graphs)"),
+             ("spacekg.nt", "N-Triples"), ("spacekg.jsonld", "JSON-LD"))
+SAMPLE_ROWS = 5
+TOP_ORGANIZATIONS = 12
+
+
+def _size(path: Path) -> str:
+    if not path.is_file():
+        return "—"
+    size = path.stat().st_size
+    return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{size / 1000:.0f} kB"
+
+
+def query_samples(layout: Layout, dataset) -> tuple[list[dict], list[str]]:
+    """Each library query that needs no parameter, run on the dataset: its first rows and count."""
+    from .. import query
+
+    samples, skipped = [], []
+    for item in query.library(layout):
+        if item.name.endswith("-violation") or item.path.name.endswith(query.CHECK_SUFFIX):
+            continue
+        if getattr(item, "params", None):
+            skipped.append(item.name)
+            continue
+        sample = {"name": item.name, "title": item.title, "question": item.question, "text": item.text,
+                  "columns": item.columns, "rows": [], "count": 0, "error": ""}
+        try:
+            result = query.run(dataset, item.text, source=str(item.path.name))
+            sample.update(columns=result.columns, rows=result.rows[:SAMPLE_ROWS], count=len(result.rows))
+        except Exception as error:  # one failing query must not hide the others
+            sample["error"] = str(error)
+        samples.append(sample)
+    return samples, skipped
+
+
+def render_index(layout: Layout, folder: Path, dataset, stats: dict, summary: str) -> str:
+    """The index page; ``folder`` is where the other outputs are (for file sizes)."""
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
+                      keep_trailing_newline=True)
+    queries, skipped = query_samples(layout, dataset)
+    network = stats["network"]
+    stats_line = (f"{network['organizations']} organizations linked {network['links']} times by the "
+                  f"{len(stats['meetings_with_attendance'])} held meetings of the {stats['series_label']} "
+                  f"with a recorded attendance list (co-chairs included). Present at every one: "
+                  f"{', '.join(stats['present_at_every_meeting']) or 'none'}.")
+    html = env.get_template("index.html.j2").render(
+        summary=summary,
+        downloads=[{"name": name, "format": fmt, "size": _size(folder / name)} for name, fmt in DOWNLOADS],
+        stats_line=stats_line,
+        organizations=stats["organizations"][:TOP_ORGANIZATIONS],
+        more_organizations=max(0, len(stats["organizations"]) - TOP_ORGANIZATIONS),
+        queries=queries, skipped=skipped,
+    )
+    check_offline(html, "index page")
+    return html

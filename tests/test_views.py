@@ -1,0 +1,219 @@
+"""The views of the built graph: network, filters, page, statistics, pictures, ontology docs, index."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from spacekg.cli import main
+from spacekg.namespaces import KG, SKG, make_graph
+from spacekg.views import filters
+from spacekg.views.html import render
+from spacekg.views.network import build_network
+from spacekg.views.stats import compute
+from spacekg.views.write import VIEW_FILES, asserted
+
+EVIL = '</script><img src=x onerror="window.pwned=1"> & \'quotes\' <!--'
+
+
+@pytest.fixture(scope="session")
+def dataset(built):
+    return asserted(built.dataset)
+
+
+@pytest.fixture(scope="session")
+def network(dataset):
+    return build_network(dataset)
+
+
+def embedded_data(html: str) -> dict:
+    match = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', html, re.S)
+    assert match, "the page embeds its data"
+    return json.loads(match.group(1))
+
+
+def test_build_writes_every_view(built, layout):
+    for name in VIEW_FILES:
+        assert (layout.output / name).stat().st_size > 1000, name
+
+
+def test_nodes_are_the_entities_and_documents(network, dataset):
+    typed = {s for s in dataset.subjects(RDF.type, None) if isinstance(s, URIRef)
+             and re.match(r"https://w3id.org/spacekg/(id|doc)/", str(s))}
+    assert network.number_of_nodes() == len(typed)
+    assert not [n for n, d in network.nodes(data=True) if d["category"] in {"statement", "quote"}]
+    assert network.nodes["jaxa"]["category"] == "organization"
+    assert network.nodes["jaxa"]["ja"] == "宇宙航空研究開発機構"
+    assert network.nodes["cds-7"]["category"] == "meeting"
+
+
+def test_edges_carry_the_ontology_label_and_the_quotes(network, dataset):
+    co_chaired = [d for _, _, d in network.edges(data=True) if d["property"] == str(SKG.coChairedBy)]
+    label = str(dataset.value(SKG.coChairedBy, RDFS.label))
+    assert co_chaired and all(d["label"] == label for d in co_chaired)
+    titles = {str(o) for o in dataset.objects(None, URIRef("http://purl.org/dc/terms/title"))}
+    quoted = [d for _, _, d in network.edges(data=True) if d["quotes"]]
+    assert len(quoted) > len(network.edges) / 2
+    for data in quoted:
+        for quote in data["quotes"]:
+            assert quote["exact"].strip() and quote["title"] in titles
+
+
+def test_provenance_nodes_only_on_request(dataset, network):
+    with_provenance = build_network(dataset, provenance=True)
+    statements = set(dataset.subjects(RDF.type, SKG.Statement))
+    kinds = [d["category"] for _, d in with_provenance.nodes(data=True)]
+    assert kinds.count("statement") == len(statements)
+    assert kinds.count("quote") > 0
+    assert with_provenance.number_of_nodes() == network.number_of_nodes() + len(statements) + kinds.count("quote")
+
+
+def test_focus_accepts_id_label_and_abbreviation(network):
+    assert filters.resolve(network, "JAXA") == "jaxa"
+    assert filters.resolve(network, "Japan Aerospace Exploration Agency") == "jaxa"
+    assert filters.resolve(network, "kg:jaxa") == "jaxa"
+    around = filters.by_focus(network, "JAXA", 2)
+    assert "jaxa" in around and "cds-7" in around
+    assert around.number_of_nodes() < network.number_of_nodes()
+    one = filters.by_focus(network, "jaxa", 1)
+    assert set(one.nodes) == {"jaxa"} | set(network.successors("jaxa")) | set(network.predecessors("jaxa"))
+
+
+def test_unknown_focus_is_a_clear_error(network):
+    with pytest.raises(filters.FilterError) as error:
+        filters.resolve(network, "JAXAA")
+    assert "JAXAA" in str(error.value) and "jaxa" in str(error.value.hint).lower()
+
+
+def test_class_country_and_year_filters(network):
+    only = filters.by_classes(network, ["meeting", "Agency"])
+    assert {d["category"] for _, d in only.nodes(data=True)} == {"meeting", "organization"}
+    japan = filters.by_countries(network, ["japan"])
+    assert "jaxa" in japan and "nasa" not in japan and "cds-7" in japan
+    year = filters.by_years(network, ["2020"])
+    assert "cds-7" in year and "cds-1" not in year
+    with pytest.raises(filters.FilterError):
+        filters.by_classes(network, ["spaceship"])
+
+
+def test_page_is_offline_and_complete(layout, network):
+    html = (layout.output / "graph.html").read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html, re.I)
+    assert "Content-Security-Policy" in html and "vis-network" in html
+    data = embedded_data(html)
+    assert len(data["nodes"]) == network.number_of_nodes()
+    assert len(data["edges"]) == network.number_of_edges()
+    assert data["nodes"] == sorted(data["nodes"], key=lambda n: n["id"])
+
+
+def _evil_graph():
+    graph = make_graph()
+    for name, klass in (("evil", SKG.Agency), ("cds-99", SKG.DialogueMeeting)):
+        graph.add((KG[name], RDF.type, klass))
+        graph.add((KG[name], RDFS.label, Literal(EVIL + name, lang="en")))
+    graph.add((KG["cds-99"], SKG.participant, KG["evil"]))
+    return graph
+
+
+def test_labels_are_escaped_in_the_page():
+    html = render(build_network(_evil_graph()), heading="<b>heading</b> " + EVIL)
+    assert "<img src=x" not in html and "</script><img" not in html
+    assert "&lt;b&gt;heading&lt;/b&gt;" in html
+    labels = {n["title"].splitlines()[0] for n in embedded_data(html)["nodes"]}
+    assert EVIL + "evil" in labels
+
+
+def test_page_is_byte_identical_across_runs(layout, tmp_path):
+    """A fresh process (another hash seed) draws the same page from the built graph."""
+    script = ("import sys; from pathlib import Path; from spacekg.paths import Layout; "
+              "from spacekg.store import open_dataset; from spacekg.views.write import asserted, GRAPH_TITLE; "
+              "from spacekg.views.network import build_network; from spacekg.views.html import write_graph; "
+              "write_graph(build_network(asserted(open_dataset(Layout(Path(sys.argv[1]))))), Path(sys.argv[2]), "
+              "GRAPH_TITLE, index_link='index.html')")
+    pages = []
+    for seed in ("1", "2"):
+        target = tmp_path / f"graph-{seed}.html"
+        subprocess.run([sys.executable, "-c", script, str(layout.root), str(target)], check=True,
+                       env=dict(os.environ, PYTHONHASHSEED=seed))
+        pages.append(target.read_bytes())
+    assert pages[0] == pages[1]
+    assert pages[0] == (layout.output / "graph.html").read_bytes()
+
+
+def test_stats_match_an_independent_count(built, layout, dataset, network):
+    stats = json.loads((layout.output / "stats.json").read_text(encoding="utf-8"))
+    assert stats == json.loads(json.dumps(compute(network)))
+    rows = dataset.query("""
+        SELECT DISTINCT ?meeting ?org WHERE {
+          ?meeting skg:inSeries kg:comprehensive-dialogue-on-space ; skg:eventStatus skg:Held .
+          ?part (skg:partOf)* ?meeting .
+          { ?part skg:participant ?org } UNION { ?part skg:coChairedBy ?org }
+          ?org a ?class . ?class rdfs:subClassOf* skg:Organization .
+        }""")
+    attended: dict[str, set] = {}
+    for meeting, org in rows:
+        attended.setdefault(str(org).rsplit("/", 1)[-1], set()).add(str(meeting).rsplit("/", 1)[-1])
+    assert {o["id"]: set(o["meetings"]) for o in stats["organizations"]} == attended
+    held = set(stats["meetings_with_attendance"])
+    assert stats["present_at_every_meeting"] == sorted(o for o, ms in attended.items() if ms == held)
+    members = [m for c in stats["communities"] for m in c["members"]]
+    assert sorted(members) == sorted(attended)
+    assert all(0 <= o["betweenness_centrality"] <= 1 for o in stats["organizations"])
+
+
+def test_pictures_are_deterministic_pngs(layout, network, tmp_path):
+    from spacekg.views.pictures import attendance_picture, timeline_picture
+
+    for name, draw in (("attendance.png", attendance_picture), ("timeline.png", timeline_picture)):
+        built = (layout.output / name).read_bytes()
+        assert built[:8] == b"\x89PNG\r\n\x1a\n" and b"matplotlib" not in built
+        assert draw(network, "comprehensive-dialogue-on-space", tmp_path / name).read_bytes() == built
+
+
+def test_ontology_docs_document_every_class(layout, dataset):
+    html = (layout.output / "ontology.html").read_text(encoding="utf-8")
+    assert not re.search(r"""<(script|link|img)\b[^>]*(src|href)\s*=\s*["']?(https?:)?//""", html, re.I)
+    for name in ("DialogueMeeting", "coChairedBy", "Statement"):
+        assert f"https://w3id.org/spacekg/ontology#{name}" in html
+
+
+def test_index_links_to_existing_files(layout):
+    html = (layout.output / "index.html").read_text(encoding="utf-8")
+    links = set(re.findall(r'(?:href|src)="([^"#]+)"', html))
+    for name in ("graph.html", "ontology.html", "attendance.png", "timeline.png", "spacekg.ttl", "spacekg.trig",
+                 "spacekg.nt", "spacekg.jsonld"):
+        assert name in links
+    assert all((layout.output / link).is_file() for link in links)
+    assert "Query library" in html and "-violation" not in html
+
+
+def test_viz_command_writes_a_focused_page(layout, tmp_path, capsys):
+    target = tmp_path / "jaxa.html"
+    assert main(["--root", str(layout.root), "viz", "--focus", "JAXA", "--depth", "2", "-o", str(target)]) == 0
+    data = embedded_data(target.read_text(encoding="utf-8"))
+    assert "jaxa" in {n["id"] for n in data["nodes"]}
+    assert "around JAXA (depth 2)" in capsys.readouterr().out
+
+
+def test_viz_command_reports_an_unknown_node(layout, tmp_path, capsys):
+    code = main(["--root", str(layout.root), "viz", "--focus", "nobody-at-all", "-o", str(tmp_path / "x.html")])
+    assert code == 1
+    assert "no node is called 'nobody-at-all'" in capsys.readouterr().err
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_stats_command_prints_a_table(layout, tmp_path, capsys):
+    target = tmp_path / "stats.json"
+    assert main(["--root", str(layout.root), "stats", "-o", str(target)]) == 0
+    out = capsys.readouterr().out
+    assert "deg.c" in out and "betw." in out
+    assert "JAXA" in out and "communities (Louvain" in out
+    assert json.loads(target.read_text(encoding="utf-8"))["organizations"]
