@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages the tests use: a browser for the HTML views, an independent RDF parser,
 # a triple store, Java for the OWL reasoner.
-DEBIAN_PACKAGES := chromium chromium-driver raptor2-utils virtuoso-opensource default-jre-headless
+DEBIAN_PACKAGES := chromium chromium-driver fonts-noto-cjk raptor2-utils virtuoso-opensource default-jre-headless
 
 .PHONY: run test build install install-test system-deps bench clean
 
