@@ -14,13 +14,16 @@ from typing import Callable
 from rdflib import Dataset
 from rdflib.namespace import RDF
 
-from .exports.rdf import union_graph, write_rdf
+from .checks.stages import check_reasoning, check_shapes
+from .exports.rdf import sorted_triples, write_rdf
 from .ingest import REGISTRY_GRAPH, build_dataset
 from .namespaces import SKG
 from .ontology import Schema, load_ontology
 from .paths import Layout
 from .sources.load import load_corpus
 from .sources.model import Corpus
+from .store import STORE_FOLDER, write_store
+from .views.write import write_views
 
 
 @dataclass
@@ -32,7 +35,7 @@ class BuildResult:
     files: list[Path] = field(default_factory=list)
 
     def summary(self) -> list[str]:
-        union = union_graph(self.dataset)
+        union = sorted_triples(self.dataset)
         facts = sum(len(s.facts) for s in self.corpus.statements)
         classes = Counter(str(e.klass)[len(str(SKG._NS)):] for e in self.corpus.entities.values())
         lines = [
@@ -73,8 +76,26 @@ def write_exports(result: BuildResult, layout: Layout, folder: Path, say: Callab
 
 # The stages of a build after ingestion, in order; each may add files to the staging folder.
 STAGES: list[Callable[[BuildResult, Layout, Path, Callable[[str], None]], None]] = [
+    check_shapes,
+    check_reasoning,
     write_exports,
+    write_store,
+    write_views,
 ]
+
+
+# Folders of output/ that a build replaces as a whole (a store's files only make sense together).
+WHOLE_FOLDERS = (STORE_FOLDER,)
+
+
+def _swap_folder(new: Path, destination: Path) -> None:
+    """Put ``new`` in place of ``destination`` with renames: a crash leaves one or the other."""
+    old = destination.with_name(f".old-{destination.name}")
+    shutil.rmtree(old, ignore_errors=True)
+    if destination.exists():
+        os.replace(destination, old)
+    os.replace(new, destination)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 @contextmanager
@@ -84,6 +105,9 @@ def staging(output: Path):
     folder = Path(tempfile.mkdtemp(prefix=".staging-", dir=output))
     try:
         yield folder
+        for name in WHOLE_FOLDERS:
+            if (folder / name).is_dir():
+                _swap_folder(folder / name, output / name)
         for path in sorted(folder.rglob("*")):
             if path.is_file():
                 destination = output / path.relative_to(folder)

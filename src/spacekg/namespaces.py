@@ -29,9 +29,12 @@ STMT = Namespace(BASE + "statement/")  # statement nodes: {doc}/{statement}/{fac
 QUOTE = Namespace(BASE + "quote/")  # quote anchors: {doc}/{statement}
 GRAPH = Namespace(BASE + "graph/")  # named graphs in the TriG export
 
+COMPREHENSIVE_DIALOGUE = KG["comprehensive-dialogue-on-space"]  # the series the statistics are about
+
 OA = Namespace("http://www.w3.org/ns/oa#")
 SCHEMA = Namespace("https://schema.org/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+SHAPE = Namespace(BASE + "shapes#")  # the shapes of ontology/shapes.ttl
 
 
 class SKG(DefinedNamespace):

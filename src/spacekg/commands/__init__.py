@@ -5,4 +5,4 @@ function ``(args, layout) -> exit code``. Heavy imports stay inside the run func
 `spacekg --help` and `spacekg query` start fast.
 """
 
-NAMES = ("build",)
+NAMES = ("build", "validate", "query", "viz", "stats", "serve", "push")

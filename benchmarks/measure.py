@@ -1,0 +1,155 @@
+"""One measurement, run in its own process so that its peak memory is its own; prints JSON.
+
+    python benchmarks/measure.py build ROOT          # the build: read + verify, ingest, exports, store
+    python benchmarks/measure.py checks ROOT         # SHACL shapes and OWL reasoning, each timed
+    python benchmarks/measure.py views ROOT          # the HTML views
+    python benchmarks/measure.py rdflib ROOT         # the same build through rdflib alone (baseline)
+    python benchmarks/measure.py queries ROOT STORE  # open the built graph, time each library query
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import signal
+import statistics
+import sys
+import time
+from pathlib import Path
+
+RUNS = 3
+QUERY_LIMIT = 60  # seconds; a query that takes longer is reported as such and not repeated
+# Values for the library queries' parameters (the real corpus has them; copies keep them).
+PARAMS = {"ordinal": "7", "topic": "SSA"}
+
+
+def main(what: str, root: str, store: str | None = None) -> dict:
+    from spacekg.paths import Layout
+
+    layout = Layout(Path(root))
+    return {"build": build, "checks": checks, "views": views, "rdflib": rdflib_build,
+            "queries": queries}[what](layout, *([store] if store else []))
+
+
+def _timed(function, *args):
+    start = time.perf_counter()
+    value = function(*args)
+    return value, time.perf_counter() - start
+
+
+def _ingested(layout, times: dict):
+    from spacekg.build import BuildResult
+    from spacekg.ingest import build_dataset
+    from spacekg.ontology import Schema, load_ontology
+    from spacekg.sources.load import load_corpus
+
+    ontology, times["ontology"] = _timed(load_ontology, layout.ontology)
+    corpus, times["read and verify sources"] = _timed(load_corpus, layout, Schema.from_graph(ontology))
+    dataset, times["ingest"] = _timed(build_dataset, ontology, corpus)
+    return BuildResult(corpus, dataset), ontology
+
+
+def build(layout) -> dict:
+    from spacekg.build import staging, write_exports
+    from spacekg.exports.rdf import sorted_triples
+    from spacekg.store import write_store
+
+    times: dict[str, float] = {}
+    start = time.perf_counter()
+    result, _ = _ingested(layout, times)
+    with staging(layout.output) as folder:
+        _, times["exports"] = _timed(write_exports, result, layout, folder, lambda _: None)
+        _, times["store"] = _timed(write_store, result, layout, folder, lambda _: None)
+    total = time.perf_counter() - start
+    return {"times": times, "total": total, "statements": len(result.corpus.statements),
+            "facts": sum(len(s.facts) for s in result.corpus.statements),
+            "triples": len(sorted_triples(result.dataset))}
+
+
+def checks(layout) -> dict:
+    from spacekg.checks.stages import add_inferences, shape_problems
+
+    times: dict[str, float] = {}
+    result, _ = _ingested(layout, times)
+    problems, times["SHACL"] = _timed(shape_problems, result, layout)
+    outcome, times["OWL reasoning"] = _timed(add_inferences, result)
+    return {"times": times, "problems": len(problems), "skipped": outcome.skipped}
+
+
+def views(layout) -> dict:
+    from spacekg.build import staging
+    from spacekg.views.write import write_views
+
+    times: dict[str, float] = {}
+    result, _ = _ingested(layout, times)
+    with staging(layout.output / ".bench-views") as folder:
+        _, times["HTML views"] = _timed(write_views, result, layout, folder, lambda _: None)
+    return {"times": times}
+
+
+def rdflib_build(layout) -> dict:
+    """Baseline: the same triples put into an rdflib dataset and written by rdflib's serializers."""
+    import tempfile
+
+    from rdflib import Dataset
+
+    from spacekg.exports.rdf import sorted_quads
+    from spacekg.namespaces import bind_prefixes
+
+    times: dict[str, float] = {}
+    result, _ = _ingested(layout, times)
+    quads = [tuple(_rdflib(t) for t in (q.subject, q.predicate, q.object, q.graph_name))
+             for q in sorted_quads(result.dataset)]
+    start = time.perf_counter()
+    dataset = Dataset(default_union=True)
+    bind_prefixes(dataset)
+    for s, p, o, g in quads:
+        dataset.add((s, p, o, g))
+    times["rdflib ingest"] = time.perf_counter() - start
+    with tempfile.TemporaryDirectory() as folder:
+        _, times["rdflib TriG"] = _timed(dataset.serialize, f"{folder}/a.trig", "trig")
+        _, times["rdflib N-Quads"] = _timed(dataset.serialize, f"{folder}/a.nq", "nquads")
+    return {"times": times}
+
+
+def _rdflib(term):
+    from oxrdflib._converter import from_ox
+
+    return from_ox(term)
+
+
+def queries(layout, store: str) -> dict:
+    from spacekg.query import library, run
+    from spacekg.store import open_dataset
+
+    def give_up(*_):
+        raise TimeoutError
+
+    signal.signal(signal.SIGALRM, give_up)
+    dataset, opened = _timed(open_dataset, layout, store)
+    latencies = {}
+    for query in library(layout):
+        params = {name: PARAMS[name] for name in query.params if name in PARAMS}
+        runs = []
+        rows = 0
+        try:
+            for _ in range(RUNS):
+                signal.alarm(QUERY_LIMIT)
+                result, seconds = _timed(run, dataset, query.text, params, query.name)
+                signal.alarm(0)
+                runs.append(seconds)
+                rows = len(result.rows)
+        except Exception as error:  # noqa: BLE001 - a failing or slow query is a result too
+            signal.alarm(0)
+            slow = isinstance(error, TimeoutError) or "TimeoutError" in str(error)
+            latencies[query.name] = {"error": f"over {QUERY_LIMIT} s" if slow else
+                                     f"fails: {str(error).splitlines()[0][-90:]}"}
+            continue
+        latencies[query.name] = {"median": statistics.median(runs), "rows": rows}
+    return {"open": opened, "queries": latencies}
+
+
+if __name__ == "__main__":
+    outcome = main(*sys.argv[1:])
+    outcome["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(outcome))

@@ -1,0 +1,231 @@
+"""Oxigraph behind rdflib's API, without losing a datatype.
+
+An Oxigraph store keeps integers as numbers: ``"1"^^xsd:positiveInteger`` or
+``"3"^^xsd:nonNegativeInteger`` come back out of it as ``xsd:integer`` (the same value, another
+datatype). The graph uses both types (meeting ordinals, quote offsets), and the exports and the
+SHACL shapes need them exact. :class:`ExactOxigraphStore` is oxrdflib's store plus a small table
+of the literals that Oxigraph rewrites, so that triples read back through rdflib (and through
+:meth:`ExactOxigraphStore.exact_quads`) carry the datatype they were written with. SPARQL answers
+computed by Oxigraph itself still show such a value as ``xsd:integer``.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Iterator
+
+import pyoxigraph as ox
+from oxrdflib import OxigraphStore
+from oxrdflib._converter import from_ox, to_ox
+from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib.namespace import XSD
+
+from .errors import SpacekgError
+
+_INTEGER = ox.NamedNode(XSD.integer)
+_DATETIME = ox.NamedNode(XSD.dateTime)
+# Datatypes that Oxigraph stores as another one (checked against pyoxigraph 0.5).
+_STORED_AS = {ox.NamedNode(XSD[name]): _INTEGER for name in (
+    "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger", "negativeInteger",
+    "nonPositiveInteger", "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
+_STORED_AS[ox.NamedNode(XSD.dateTimeStamp)] = _DATETIME
+
+
+def to_oxigraph(term):
+    """An rdflib term as the equal pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(term)
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(term.datatype))
+        return ox.Literal(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def rewritten(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """The quads whose object literal Oxigraph would store under another datatype."""
+    return [q for q in quads if type(q.object) is ox.Literal and q.object.datatype in _STORED_AS]
+
+
+class ReadOnlyError(SpacekgError):
+    exit_code = 2
+
+
+class ExactOxigraphStore(OxigraphStore):
+    """oxrdflib's store that gives back every literal with the datatype it was added with.
+
+    With ``read_only`` (a built store opened for queries), adding or removing triples raises
+    ReadOnlyError, and removing a graph only hides it from this dataset's answers.
+    """
+
+    def __init__(self, store: ox.Store, exact: Iterable[ox.Quad] = (), read_only: bool = False):
+        super().__init__(store=store)
+        self._exact: dict[tuple, ox.Literal] = {}
+        self._rdflib_exact: dict[tuple, Literal] = {}
+        self.read_only = read_only
+        self.hidden: set = set()
+        self._journal: list[ox.Quad] | None = None
+        self._journal_graphs: set = set()
+        self.remember(exact)
+
+    def keep_journal(self, quads: list[ox.Quad]) -> None:
+        """Keep ``quads`` (all the store holds so far) to answer :meth:`exact_quads` without reading
+        the store back; later additions are noted, and any removal from their graphs drops it."""
+        self._journal = quads
+        self._journal_graphs = {q.graph_name for q in quads}
+
+    # -- exact datatypes ------------------------------------------------------------------------
+
+    def remember(self, quads: Iterable[ox.Quad]) -> None:
+        """Note the literals among ``quads`` that the store will hold under another datatype."""
+        for quad in rewritten(quads):
+            stored = _as_stored(quad.object)
+            self._exact[(quad.subject, quad.predicate, stored)] = quad.object
+            self._rdflib_exact[(from_ox(quad.subject), from_ox(quad.predicate), from_ox(stored))] = \
+                from_ox(quad.object)
+
+    def exact_triples_table(self) -> list[ox.Quad]:
+        """The remembered literals, as quads in the default graph (to persist next to the store)."""
+        return sorted((ox.Quad(s, p, o) for (s, p, _), o in self._exact.items()), key=str)
+
+    def exact_quads(self) -> Iterator[ox.Quad]:
+        """Every quad of the visible named graphs, as pyoxigraph terms, with exact datatypes."""
+        if self._journal is not None and not self.hidden:
+            yield from self._journal
+            for graph in self._inner.named_graphs():
+                if graph not in self._journal_graphs:
+                    yield from self._restored(self._inner.quads_for_pattern(None, None, None, graph))
+            return
+        yield from self._restored(q for q in self._inner.quads_for_pattern(None, None, None, None)
+                                  if q.graph_name not in self.hidden)
+
+    def _restored(self, quads) -> Iterator[ox.Quad]:
+        exact = self._exact
+        for quad in quads:
+            if exact and type(quad.object) is ox.Literal and quad.object.datatype in (_INTEGER, _DATETIME):
+                original = exact.get((quad.subject, quad.predicate, quad.object))
+                if original is not None:
+                    quad = ox.Quad(quad.subject, quad.predicate, original, quad.graph_name)
+            yield quad
+
+    # -- rdflib's store API -----------------------------------------------------------------------
+
+    def add(self, triple, context, quoted: bool = False) -> None:
+        self._writable()
+        quad = to_ox(triple, context)
+        self.remember([quad])
+        if self._journal is not None and quad.graph_name in self._journal_graphs:
+            self._journal.append(quad)
+        super().add(triple, context, quoted)
+
+    def addN(self, quads) -> None:  # noqa: N802 (rdflib's name)
+        self._writable()
+        quads = list(quads)
+        converted = [to_ox(q) for q in quads]
+        self.remember(converted)
+        if self._journal is not None:
+            self._journal += [q for q in converted if q.graph_name in self._journal_graphs]
+        super().addN(quads)
+
+    def remove(self, triple, context=None) -> None:
+        self._writable()
+        if context is None or to_ox(context) in self._journal_graphs:
+            self._journal = None
+        super().remove(triple, context)
+
+    def update(self, *args, **kwargs) -> None:
+        self._writable()
+        self._journal = None
+        super().update(*args, **kwargs)
+
+    def add_graph(self, graph) -> None:
+        self.hidden.discard(to_ox(graph))
+        if not self.read_only:
+            super().add_graph(graph)
+
+    def remove_graph(self, graph) -> None:
+        if self.read_only:
+            self.hidden.add(to_ox(graph))
+        else:
+            if to_ox(graph) in self._journal_graphs:
+                self._journal = None
+            super().remove_graph(graph)
+
+    def triples(self, triple_pattern, context=None):
+        exact = self._rdflib_exact
+        hidden = self.hidden
+        for (s, p, o), contexts in super().triples(triple_pattern, context):
+            if hidden:
+                contexts = [c for c in contexts if to_ox(c) not in hidden]
+                if not contexts:
+                    continue
+                contexts = iter(contexts)
+            if exact and type(o) is Literal:
+                o = exact.get((s, p, o), o)
+            yield (s, p, o), contexts
+
+    def contexts(self, triple=None):
+        for graph in super().contexts(triple):
+            if to_ox(graph) not in self.hidden:
+                yield graph
+
+    def __len__(self, context=None) -> int:
+        if not self.hidden or context is not None:
+            return super().__len__(context)
+        return len({(s, p, o) for (s, p, o), _ in self.triples((None, None, None))})
+
+    def query(self, query, initNs, initBindings, queryGraph, **kwargs):  # noqa: N803 (rdflib's names)
+        if self.hidden and queryGraph == "__UNION__":
+            visible = [g for g in self._inner.named_graphs() if g not in self.hidden]
+            return self._query_over(query, initNs, initBindings, visible)
+        return super().query(query, initNs, initBindings, queryGraph, **kwargs)
+
+    def _query_over(self, query, init_ns, init_bindings, graphs):
+        """Like oxrdflib's query, over the given graphs only (as default and as named graphs)."""
+        from rdflib.query import Result
+        from rdflib.term import Variable
+
+        result = self._inner.query(
+            query, default_graph=graphs, named_graphs=graphs,
+            prefixes=dict(self._namespace_for_prefix, **init_ns),
+            substitutions={ox.Variable(k): to_ox(v) for k, v in init_bindings.items()})
+        if isinstance(result, ox.QueryBoolean):
+            out = Result("ASK")
+            out.askAnswer = bool(result)
+        elif isinstance(result, ox.QuerySolutions):
+            out = Result("SELECT")
+            out.vars = [Variable(v.value) for v in result.variables]
+            out.bindings = ({v: from_ox(value) for v, value in zip(out.vars, row) if value is not None}
+                            for row in result)
+        else:
+            from rdflib import Graph
+
+            out = Result("CONSTRUCT")
+            out.graph = Graph()
+            out.graph += (from_ox(t) for t in result)
+        return out
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise ReadOnlyError("the built store is opened read-only",
+                                hint="rebuild with `spacekg build` to change the graph")
+
+
+def _as_stored(literal: ox.Literal) -> ox.Literal:
+    datatype = _STORED_AS[literal.datatype]
+    value = literal.value
+    if datatype == _INTEGER:
+        value = str(int(value))
+    return ox.Literal(value, datatype=datatype)
+
+
+def dataset_over(store: ExactOxigraphStore) -> Dataset:
+    """An rdflib dataset (default graph = union of the named graphs) over an Oxigraph store."""
+    from .namespaces import bind_prefixes
+
+    dataset = Dataset(store=store, default_union=True)
+    bind_prefixes(dataset)
+    return dataset

@@ -1,0 +1,64 @@
+"""The built Oxigraph store: opened without parsing, exact datatypes, replaced only by a good build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Literal
+from rdflib.namespace import RDF, XSD
+
+from spacekg.build import staging
+from spacekg.namespaces import KG, OA, SKG
+from spacekg.paths import Layout
+from spacekg.store import open_dataset, write_store
+
+
+def snapshot(folder: Path) -> dict:
+    return {str(p.relative_to(folder)): (p.stat().st_ino, p.stat().st_size, p.read_bytes())
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def comparable(dataset) -> set:
+    """Quads without blank nodes (a parser relabels them); "x"^^xsd:string written as "x"."""
+    def plain(term):
+        return Literal(str(term)) if isinstance(term, Literal) and term.datatype == XSD.string else term
+    return {(s, p, plain(o), getattr(g, "identifier", g)) for s, p, o, g in dataset.quads((None, None, None, None))
+            if not any(isinstance(t, BNode) for t in (s, o))}
+
+
+def test_oxigraph_and_memory_hold_the_same_quads_with_exact_datatypes(built, layout):
+    on_disk = open_dataset(layout, "oxigraph")
+    in_memory = open_dataset(layout, "memory")
+    assert type(on_disk.store).__name__ == "ExactOxigraphStore" and on_disk.store.read_only
+    assert comparable(on_disk) == comparable(in_memory) and len(comparable(on_disk)) > 5000
+    assert Literal("1", datatype=XSD.positiveInteger) in set(on_disk.objects(KG["cds-1"], SKG.ordinal))
+    starts = {o.datatype for o in on_disk.objects(None, OA.start)}
+    assert starts == {XSD.nonNegativeInteger}
+
+
+def test_the_built_store_is_read_only(built, layout):
+    from spacekg.oxigraph import ReadOnlyError
+
+    dataset = open_dataset(layout)
+    with pytest.raises(ReadOnlyError):
+        dataset.add((KG["cds-1"], RDF.type, SKG.Statement, KG["x"]))
+
+
+def test_a_failed_build_leaves_the_previous_store_untouched(built, tmp_path):
+    layout = Layout(tmp_path)
+    output = tmp_path / "output"
+    with staging(output) as folder:
+        write_store(built, layout, folder, lambda _: None)
+    before = snapshot(output / "store")
+    assert any(name.startswith("oxigraph/") for name in before)
+    with pytest.raises(RuntimeError):
+        with staging(output) as folder:
+            write_store(built, layout, folder, lambda _: None)
+            raise RuntimeError("a later stage fails")
+    assert snapshot(output / "store") == before
+    assert [p.name for p in output.iterdir()] == ["store"]  # no staging or half-swapped folders left
+    with staging(output) as folder:
+        write_store(built, layout, folder, lambda _: None)
+    assert open_dataset(layout, "oxigraph").store.read_only
+    assert snapshot(output / "store").keys() and snapshot(output / "store") != before  # replaced (new files)
