@@ -11,6 +11,7 @@ its ``xsd:string`` form, and numbers compare by value (Oxigraph and Virtuoso sto
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import signal
 import socket
@@ -85,12 +86,24 @@ def with_prefixes(text: str) -> str:
 
 
 def with_values(text: str, params: dict) -> str:
-    """The query with its parameters bound by a trailing VALUES clause (for remote stores)."""
+    """The query with its parameters bound by a VALUES block opening its WHERE clause (for remote stores).
+
+    Inside the outermost group the block is joined before the group's FILTERs are evaluated, as a
+    local engine's initial bindings are; a VALUES clause after the query would be joined only after
+    them, leaving a parameter that a FILTER compares unbound there.
+    """
     if not params:
         return text
     names = " ".join(f"?{name}" for name in params)
     values = " ".join(typed_value(value).n3() for value in params.values())
-    return f"{text}\nVALUES ({names}) {{ ({values}) }}"
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        opening = None if line.lstrip().startswith("#") else re.search(r"\bWHERE\s*\{", line, re.I)
+        if opening:
+            at = offset + opening.end()
+            return f"{text[:at]}\n  VALUES ({names}) {{ ({values}) }}{text[at:]}"
+        offset += len(line)
+    raise ValueError("the query has no 'WHERE {' line to bind its parameters in")
 
 
 def rows_of(result) -> set:

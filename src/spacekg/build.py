@@ -12,11 +12,10 @@ from pathlib import Path
 from typing import Callable
 
 from rdflib import Dataset
-from rdflib.namespace import RDF
 
 from .checks.stages import check_reasoning, check_shapes
 from .exports.rdf import sorted_triples, write_rdf
-from .ingest import REGISTRY_GRAPH, build_dataset
+from .ingest import build_dataset
 from .namespaces import SKG
 from .ontology import Schema, load_ontology
 from .paths import Layout

@@ -16,17 +16,26 @@ from .namespaces import SKG, make_graph
 DATE_TYPES = frozenset({XSD.date, XSD.gYearMonth, XSD.gYear})
 
 
+def read_turtle(path: Path, what: str, shown: str | None = None) -> Graph:
+    """Parse one of the project's own Turtle files; a missing or broken file is a clear error.
+
+    ``what`` names the file in messages ("the ontology"); ``shown`` is the path as messages give it.
+    """
+    shown = shown or str(path)
+    graph = Graph()
+    try:
+        graph.parse(path, format="turtle")
+    except FileNotFoundError:
+        raise SpacekgError(f"{shown}: {what} file is missing") from None
+    except Exception as error:  # rdflib raises several parser exception types
+        raise SpacekgError(f"{shown}: {what} is not valid Turtle: {error}") from None
+    return graph
+
+
 def load_ontology(path: Path) -> Graph:
     """Parse ontology/spacekg.ttl; blank nodes get stable labels so that exports are byte-identical."""
-    parsed = Graph()
-    try:
-        parsed.parse(path, format="turtle")
-    except FileNotFoundError:
-        raise SpacekgError(f"{path}: the ontology file is missing") from None
-    except Exception as error:  # rdflib raises several parser exception types
-        raise SpacekgError(f"{path}: the ontology is not valid Turtle: {error}") from None
     graph = make_graph()
-    for triple in to_canonical_graph(parsed):
+    for triple in to_canonical_graph(read_turtle(path, "the ontology")):
         graph.add(triple)
     return graph
 

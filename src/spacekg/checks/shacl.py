@@ -7,8 +7,9 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.namespace import RDF
 
-from ..errors import Problem, SpacekgError
+from ..errors import Problem
 from ..namespaces import SH
+from ..ontology import read_turtle
 from .where import Origins, short
 
 SHAPES_HINT = "see ontology/shapes.ttl for what every instance must have"
@@ -19,15 +20,7 @@ def load_shapes(path: Path, shown: str | None = None) -> Graph:
 
     ``shown`` is the path as messages give it (relative to the project root).
     """
-    shown = shown or str(path)
-    shapes = Graph()
-    try:
-        shapes.parse(path, format="turtle")
-    except FileNotFoundError:
-        raise SpacekgError(f"{shown}: the SHACL shapes file is missing") from None
-    except Exception as error:  # rdflib raises several parser exception types
-        raise SpacekgError(f"{shown}: the shapes are not valid Turtle: {error}") from None
-    return shapes
+    return read_turtle(path, "the SHACL shapes", shown)
 
 
 def validate_shapes(data: Graph, shapes: Graph, origins: Origins, fallback: str) -> list[Problem]:

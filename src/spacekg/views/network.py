@@ -10,7 +10,6 @@ dcterms:title). Provenance nodes (statements and quotes) are added only on reque
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 
 import networkx as nx
