@@ -4,6 +4,10 @@ scratch copy of the project for tests that change the sources."""
 from __future__ import annotations
 
 import shutil
+import socket
+import subprocess
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -36,3 +40,23 @@ def copy_project(destination: Path) -> Layout:
 @pytest.fixture
 def scratch(tmp_path) -> Layout:
     return copy_project(tmp_path)
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_answers(url: str, process: subprocess.Popen, attempts: int, delay: float, name: str) -> None:
+    """Poll ``url`` until it answers; fail the test if ``process`` exits or time runs out."""
+    for _ in range(attempts):
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except OSError:
+            if process.poll() is not None:
+                pytest.fail(f"{name} exited with code {process.returncode}")
+            time.sleep(delay)
+    pytest.fail(f"{name} did not answer within {attempts * delay:.0f} s")

@@ -76,9 +76,9 @@ def test_each_query_answers_with_exactly_its_declared_columns(name, graph, layou
             assert "https://w3id.org/" not in cell, f"{name}: an IRI instead of a label: {cell}"
 
 
-# rdflib's evaluator takes from ten seconds to minutes on these (nested subqueries joined to
-# wide patterns); Oxigraph answers them in well under a second.
-SLOW_ON_RDFLIB = {"provenance", "reaffirmed-agreements", "topic-history"}
+# rdflib's evaluator takes minutes on this one (nested subqueries joined to a wide pattern);
+# Oxigraph answers it in well under a second.
+SLOW_ON_RDFLIB = {"provenance"}
 
 
 @pytest.mark.parametrize("name", [n for n in library_names(Layout()) if n not in SLOW_ON_RDFLIB])

@@ -5,10 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-import socket
 import subprocess
-import sys
 import time
+import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -20,6 +19,8 @@ from rdflib.namespace import RDF
 
 from spacekg.namespaces import KG, SKG
 
+from .conftest import free_port, wait_until_answers
+
 COUNT_MEETINGS = f"SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {{ ?m a <{SKG.DialogueMeeting}> }}"
 MEETINGS = f"SELECT ?m WHERE {{ ?m a <{SKG.DialogueMeeting}> }} ORDER BY ?m"
 RESULTS_NS = "{http://www.w3.org/2005/sparql-results#}"
@@ -27,22 +28,13 @@ RESULTS_NS = "{http://www.w3.org/2005/sparql-results#}"
 
 @pytest.fixture(scope="module")
 def endpoint(built, layout):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "spacekg.cli", "--root", str(layout.root), "serve",
                                "--port", str(port), "--timeout", "5"],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}/sparql"
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read()
-                break
-            except OSError:
-                if server.poll() is not None:
-                    pytest.fail(f"spacekg serve exited: {server.stderr.read()}")
-                time.sleep(0.2)
+        wait_until_answers(f"http://127.0.0.1:{port}/", server, attempts=100, delay=0.2, name="spacekg serve")
         yield url
     finally:
         server.terminate()

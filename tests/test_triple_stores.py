@@ -15,9 +15,7 @@ import json
 import re
 import shutil
 import signal
-import socket
 import subprocess
-import time
 import urllib.parse
 import urllib.request
 from decimal import Decimal, InvalidOperation
@@ -33,6 +31,8 @@ from spacekg.push import push
 from spacekg.query import library, run, typed_value
 from spacekg.store import open_dataset
 
+from .conftest import free_port, wait_until_answers
+
 PARAMS = {"ordinal": "7", "topic": "SSA"}  # values for parameterized library queries
 QUERY_LIMIT = 30  # seconds one query may take on one store
 # rdflib's evaluator needs far more than QUERY_LIMIT on these (provenance: every asserted fact
@@ -45,12 +45,6 @@ NUMERIC = {str(XSD[name]) for name in (
     "positiveInteger", "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong",
     "unsignedShort", "unsignedByte")}
 VIRTUOSO = shutil.which("virtuoso-t")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def normalized(term):
@@ -139,16 +133,7 @@ def virtuoso(tmp_path_factory, asserted_graphs):
                               cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{http_port}"
     try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"{base}/sparql?query=ASK%7B%7D", timeout=2).read()
-                break
-            except OSError:
-                if server.poll() is not None:
-                    pytest.fail(f"virtuoso-t exited: see {folder}/virtuoso.log")
-                time.sleep(1)
-        else:
-            pytest.fail("Virtuoso did not answer within 120 s")
+        wait_until_answers(f"{base}/sparql?query=ASK%7B%7D", server, attempts=120, delay=1, name="virtuoso-t")
         for graph, triples in asserted_graphs.items():
             put_graph(f"{base}/sparql-graph-crud-auth", graph, triples)
         yield {"sparql": f"{base}/sparql", "crud": f"{base}/sparql-graph-crud-auth"}
