@@ -6,3 +6,8 @@ function ``(args, layout) -> exit code``. Heavy imports stay inside the run func
 """
 
 NAMES = ("build", "validate", "query", "viz", "stats", "serve", "push")
+
+
+def progress(quiet: bool):
+    """The function a command reports its steps with: a bullet per step, or silence."""
+    return (lambda _: None) if quiet else (lambda line: print(f"• {line}", flush=True))

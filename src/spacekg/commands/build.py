@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from . import progress
+
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("build", help="build output/ from ontology/ and sources/",
@@ -14,7 +16,7 @@ def register(subparsers) -> None:
 def run(args, layout) -> int:
     from ..build import build
 
-    say = (lambda _: None) if args.quiet else (lambda line: print(f"• {line}", flush=True))
+    say = progress(args.quiet)
     result = build(layout, say)
     print("\n".join(result.summary()))
     for path in result.files:

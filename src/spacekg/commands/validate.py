@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from . import progress
+
 import sys
 
 
@@ -20,7 +22,7 @@ def run(args, layout) -> int:
     from ..build import load_and_ingest
     from ..checks.stages import validate_all
 
-    say = (lambda _: None) if args.quiet else (lambda line: print(f"• {line}", flush=True))
+    say = progress(args.quiet)
     result = load_and_ingest(layout, say)
     report = validate_all(result, layout, say)
     for warning in report.warnings:

@@ -31,13 +31,19 @@ PYTHON_LAYOUT_LIMIT = 1000  # above this many nodes the browser lays the graph o
 REMOTE = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
 
 
-def positions(network: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
-    """Seeded force-directed positions in pixels: the largest connected part in the middle, the
-    small parts (often single nodes) in rows below it; rounded so that the output is stable."""
+def _connected_parts(network: nx.MultiDiGraph) -> tuple[nx.Graph, list[list[str]]]:
+    """The network as a simple undirected graph, and its connected parts, largest first, sorted."""
     simple = nx.Graph()
     simple.add_nodes_from(sorted(network.nodes))
     simple.add_edges_from(sorted((u, v) for u, v in network.edges() if u != v))
     parts = sorted((sorted(part) for part in nx.connected_components(simple)), key=lambda p: (-len(p), p))
+    return simple, parts
+
+
+def positions(network: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
+    """Seeded force-directed positions in pixels: the largest connected part in the middle, the
+    small parts (often single nodes) in rows below it; rounded so that the output is stable."""
+    simple, parts = _connected_parts(network)
     where: dict[str, tuple[float, float]] = {}
     bottom = 0.0
     row_x, row_y, row_height = 0.0, 0.0, 0.0
@@ -69,10 +75,7 @@ def positions(network: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
 def radial_positions(network: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     """A quick starting layout for large graphs (linear time): each connected part around its most
     linked node, ring by ring in breadth-first order, children next to their parent's angle."""
-    simple = nx.Graph()
-    simple.add_nodes_from(sorted(network.nodes))
-    simple.add_edges_from(sorted((u, v) for u, v in network.edges() if u != v))
-    parts = sorted((sorted(p) for p in nx.connected_components(simple)), key=lambda p: (-len(p), p))
+    simple, parts = _connected_parts(network)
     where: dict[str, tuple[float, float]] = {}
     offset = 0.0
     for part in parts:
