@@ -8,13 +8,14 @@ import tempfile
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Callable
 
-from rdflib import Dataset
+from rdflib import Dataset, Graph
 
 from .checks.stages import check_reasoning, check_shapes
-from .exports.rdf import sorted_triples, write_rdf
+from .exports.rdf import count_triples, union_graph, write_rdf
 from .ingest import build_dataset
 from .namespaces import SKG
 from .ontology import Schema, load_ontology
@@ -33,15 +34,19 @@ class BuildResult:
     dataset: Dataset
     files: list[Path] = field(default_factory=list)
 
+    @cached_property
+    def asserted(self) -> Graph:
+        """The asserted named graphs merged into one rdflib graph, for the checks (made once)."""
+        return union_graph(self.dataset)
+
     def summary(self) -> list[str]:
-        union = sorted_triples(self.dataset)
         facts = sum(len(s.facts) for s in self.corpus.statements)
         classes = Counter(str(e.klass)[len(str(SKG._NS)):] for e in self.corpus.entities.values())
         lines = [
             f"documents   {len(self.corpus.documents)}",
             f"statements  {len(self.corpus.statements)} annotated passages, {facts} facts",
             f"entities    {len(self.corpus.entities)}",
-            f"triples     {len(union)}",
+            f"triples     {count_triples(self.dataset)}",
             "entities per class:",
         ]
         lines += [f"  {name:<22}{count:>4}" for name, count in sorted(classes.items())]

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Problem, SourceError
-from ..exports.rdf import union_graph
 from ..ingest import INFERRED_GRAPH
 from .reasoning import Reasoned, reason
 from .shacl import load_shapes, validate_shapes
@@ -46,7 +45,7 @@ def check_reasoning(result, layout, folder: Path, say) -> None:
 
 def add_inferences(result) -> Reasoned:
     """Reason over the asserted graph and put what follows into graph:inferred of the dataset."""
-    outcome = reason(union_graph(result.dataset), Origins.of(result.corpus))
+    outcome = reason(result.asserted, Origins.of(result.corpus))
     if not outcome.skipped:
         target = result.dataset.graph(INFERRED_GRAPH)
         target.remove((None, None, None))
@@ -57,7 +56,7 @@ def add_inferences(result) -> Reasoned:
 
 def shape_problems(result, layout) -> list[Problem]:
     shapes = load_shapes(layout.shapes, layout.relative(layout.shapes))
-    return validate_shapes(union_graph(result.dataset), shapes, Origins.of(result.corpus),
+    return validate_shapes(result.asserted, shapes, Origins.of(result.corpus),
                            layout.relative(layout.ontology))
 
 

@@ -30,8 +30,13 @@ def union_graph(dataset: Dataset, inferred: bool = False) -> Graph:
     The reasoner's graph (``graph:inferred``) is left out unless ``inferred`` is true: the Turtle
     and N-Triples exports hold what the sources assert, the TriG export holds every named graph.
     """
+    return _as_graph(sorted_triples(dataset, inferred))
+
+
+def _as_graph(triples) -> Graph:
+    """pyoxigraph triples as an rdflib graph with the project's prefixes, in the given order."""
     graph = make_graph()
-    for s, p, o in sorted_triples(dataset, inferred):
+    for s, p, o in triples:
         graph.add((_rdflib(s), _rdflib(p), _rdflib(o)))
     return graph
 
@@ -47,10 +52,7 @@ def write_rdf(dataset: Dataset, folder: Path) -> list[Path]:
     if len(triples) > LARGE:
         ox.serialize(triples, str(paths[0]), ox.RdfFormat.TURTLE, prefixes=prefixes)
     else:
-        graph = make_graph()
-        for s, p, o in triples:
-            graph.add((_rdflib(s), _rdflib(p), _rdflib(o)))
-        graph.serialize(paths[0], format="turtle", encoding="utf-8")
+        _as_graph(triples).serialize(paths[0], format="turtle", encoding="utf-8")
     ox.serialize(quads, str(paths[1]), ox.RdfFormat.TRIG, prefixes=prefixes)
     paths[2].write_bytes(_ntriples([key for key, _ in asserted]))
     ox.serialize(quads, str(paths[3]), ox.RdfFormat.JSON_LD, prefixes=prefixes)
@@ -71,6 +73,12 @@ def sorted_quads(dataset: Dataset) -> list[ox.Quad]:
 def sorted_triples(dataset: Dataset, inferred: bool = False) -> list[ox.Triple]:
     """The distinct triples of the named graphs (without graph:inferred unless asked), sorted."""
     return [triple for _, triple in _keyed_triples(_keyed_quads(dataset), inferred)]
+
+
+def count_triples(dataset: Dataset, inferred: bool = False) -> int:
+    """How many distinct triples the named graphs hold (without graph:inferred unless asked)."""
+    inferred_name = _INFERRED
+    return len({q.triple for q in _quads(dataset) if inferred or q.graph_name != inferred_name})
 
 
 def _keyed_quads(dataset: Dataset) -> list[tuple[tuple[str, str], ox.Quad]]:
