@@ -59,6 +59,7 @@ class Schema:
     ancestors: dict[URIRef, frozenset[URIRef]] = field(default_factory=dict)
     properties: dict[str, PropertyInfo] = field(default_factory=dict)
     individuals: dict[str, tuple[URIRef, URIRef]] = field(default_factory=dict)  # name -> (iri, class)
+    _is_a: dict = field(default_factory=dict, repr=False)  # answers of is_a, remembered
 
     @classmethod
     def from_graph(cls, graph: Graph) -> "Schema":
@@ -87,7 +88,13 @@ class Schema:
 
     def is_a(self, klass: URIRef, wanted: frozenset[URIRef]) -> bool:
         """True when ``klass`` is one of ``wanted`` or a subclass of one (an empty set admits all)."""
-        return not wanted or bool(self.ancestors.get(klass, frozenset({klass})) & wanted)
+        if not wanted:
+            return True
+        key = (klass, wanted)
+        answer = self._is_a.get(key)
+        if answer is None:
+            answer = self._is_a[key] = bool(self.ancestors.get(klass, frozenset({klass})) & wanted)
+        return answer
 
     def class_names(self) -> list[str]:
         return sorted(str(c)[len(SKG._NS):] for c in self.ancestors if str(c).startswith(str(SKG._NS)))

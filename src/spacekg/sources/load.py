@@ -12,6 +12,7 @@ from rdflib.namespace import XSD
 from ..errors import Problems
 from ..namespaces import DOC, KG, SKG
 from ..ontology import DATE_TYPES, PropertyInfo, Schema
+from ..parallel import map_jobs
 from ..paths import Layout
 from .model import Corpus, Document, Entity, Fact, Quote, Statement, Where
 from .quotes import NormalizedText
@@ -72,22 +73,23 @@ class _Loader:
 
     # -- files ------------------------------------------------------------------------------------
 
-    def _read(self, path: Path):
-        file = self.layout.relative(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as error:
-            self.problems.add(file, 0, f"not UTF-8 text (byte {error.start})", hint="save the file as UTF-8")
-            return file, None
-        return file, load_yaml(text, file, self.problems)
+    def _read_all(self, paths: list[Path]) -> list[tuple[str, object]]:
+        """Each file parsed, as (file name for messages, data or None); many megabytes of YAML are
+        parsed by worker processes, one per core."""
+        size = sum(path.stat().st_size for path in paths)
+        jobs = [(path, self.layout.relative(path)) for path in paths]
+        parsed = []
+        for file, data, problems in map_jobs(_parse_file, jobs, parallel=size > PARALLEL_BYTES):
+            self.problems.items += problems
+            parsed.append((file, data))
+        return parsed
 
     def _registry_entries(self) -> list[tuple[str, LocatedDict]]:
         entries = []
         files = sorted(self.layout.registry.glob("*.yaml"))
         if not files:
             self.problems.add(self.layout.relative(self.layout.registry), 0, "no registry files (*.yaml)")
-        for path in files:
-            file, data = self._read(path)
+        for file, data in self._read_all(files):
             if data is None:
                 continue
             if not isinstance(data, LocatedList):
@@ -104,8 +106,7 @@ class _Loader:
 
     def _annotation_files(self) -> list[tuple[str, LocatedDict]]:
         files = []
-        for path in sorted(self.layout.annotations.glob("*.yaml")):
-            file, data = self._read(path)
+        for file, data in self._read_all(sorted(self.layout.annotations.glob("*.yaml"))):
             if data is None:
                 continue
             if not isinstance(data, LocatedDict):
@@ -377,6 +378,22 @@ class _Loader:
         if hint is None and close:
             hint = "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
         self.problems.add(file, line, f"unknown {what} '{name}'", hint=hint or FORMAT_HINT)
+
+
+# Below this many bytes of YAML, files are parsed in this process (starting workers costs more).
+PARALLEL_BYTES = 2_000_000
+
+
+def _parse_file(job: tuple[Path, str]) -> tuple[str, object, list]:
+    """One YAML file parsed with line numbers: (file, data or None, problems)."""
+    path, file = job
+    problems = Problems()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        problems.add(file, 0, f"not UTF-8 text (byte {error.start})", hint="save the file as UTF-8")
+        return file, None, problems.items
+    return file, load_yaml(text, file, problems), problems.items
 
 
 def _local(iri: URIRef) -> str:

@@ -9,10 +9,13 @@ edited: a match is mapped back to character offsets in the verbatim text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 _SUBSTITUTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
-_BREAK = re.compile(r"\s+")
+# A run of whitespace other than one plain space (one space is already normal): line breaks,
+# tabs, several spaces. Matching only these keeps the work per text small.
+_BREAK = re.compile(r" \s+|[^\S ]\s*")
 CONTEXT = 32  # characters of prefix and suffix kept with each quote
 
 
@@ -28,25 +31,38 @@ class Match:
 
 
 class NormalizedText:
-    """A verbatim text with its normalized form and, for each normalized character, its offset."""
+    """A verbatim text with its normalized form, and anchors that map positions back.
+
+    Anchor i says that normalized position ``_normal[i]`` is verbatim position ``_verbatim[i]``,
+    and that the characters after it, up to the next anchor, were copied one for one.
+    """
 
     def __init__(self, text: str):
         self.text = text
-        chars: list[str] = []
-        offsets: list[int] = []
-        position = 0
+        pieces: list[str] = []
+        normal, verbatim = [0], [0]
+        position = length = 0
         translated = text.translate(_SUBSTITUTES)
         for gap in _BREAK.finditer(translated):
-            chars.append(translated[position:gap.start()])
-            offsets.extend(range(position, gap.start()))
+            start, end = gap.span()
+            pieces.append(translated[position:start])
+            length += start - position
             if not _joins(gap, translated):
-                chars.append(" ")
-                offsets.append(gap.start())
-            position = gap.end()
-        chars.append(translated[position:])
-        offsets.extend(range(position, len(translated)))
-        self.normalized = "".join(chars)
-        self.offsets = offsets
+                pieces.append(" ")
+                normal.append(length)
+                verbatim.append(start)
+                length += 1
+            normal.append(length)
+            verbatim.append(end)
+            position = end
+        pieces.append(translated[position:])
+        self.normalized = "".join(pieces)
+        self._normal, self._verbatim = normal, verbatim
+
+    def _offset(self, at: int) -> int:
+        """The verbatim position of normalized position ``at``."""
+        i = bisect_right(self._normal, at) - 1
+        return self._verbatim[i] + at - self._normal[i]
 
     def find(self, quote: str) -> list[Match]:
         """Every place where ``quote`` occurs, as offsets into the verbatim text."""
@@ -56,8 +72,8 @@ class NormalizedText:
         matches = []
         at = self.normalized.find(needle)
         while at != -1:
-            start = self.offsets[at]
-            end = self.offsets[at + len(needle) - 1] + 1
+            start = self._offset(at)
+            end = self._offset(at + len(needle) - 1) + 1
             matches.append(Match(start, end, self.text[start:end],
                                  self.text[max(0, start - CONTEXT):start], self.text[end:end + CONTEXT]))
             at = self.normalized.find(needle, at + 1)
@@ -84,7 +100,7 @@ class NormalizedText:
 def normalize(text: str) -> str:
     """The matching form of a quote: see the module docstring."""
     translated = text.translate(_SUBSTITUTES)
-    return _BREAK.sub(lambda gap: "" if _joins(gap, translated) else " ", translated).strip()
+    return _BREAK.sub(lambda gap: "" if _joins(gap, translated) else " ", translated).strip(" ")
 
 
 def _joins(gap: re.Match, text: str) -> bool:
