@@ -41,8 +41,17 @@ def named_graphs(dataset: Dataset) -> dict:
     return graphs
 
 
-def same_dataset(parsed: Dataset, built: Dataset) -> None:
-    expected, actual = named_graphs(built), named_graphs(parsed)
+def built_graphs(built) -> dict:
+    """Graph name → graph for every named graph a build exports: the store's and graph:inferred."""
+    graphs = named_graphs(built.dataset)
+    inferred = graphs[INFERRED_GRAPH] = Graph()
+    for triple in built.inferred:
+        inferred.add(triple)
+    return graphs
+
+
+def same_dataset(parsed: Dataset, built) -> None:
+    expected, actual = built_graphs(built), named_graphs(parsed)
     assert sorted(actual) == sorted(expected)
     for name, graph in expected.items():
         assert same(actual[name], graph), name
@@ -68,10 +77,13 @@ def asserted(built) -> Graph:
     return union_graph(built.dataset)
 
 
-def test_inferred_graph_is_in_trig_but_not_in_turtle(built, asserted):
-    inferred = built.dataset.graph(INFERRED_GRAPH)
-    assert len(inferred) > 0
-    assert not any(triple in asserted for triple in inferred)
+def test_inferred_graph_is_in_trig_but_not_in_turtle(built, asserted, layout):
+    assert len(built.inferred) > 100
+    assert not any(triple in asserted for triple in built.inferred)
+    trig = Dataset()
+    trig.parse(layout.output / "spacekg.trig", format="trig")
+    assert set(trig.graph(INFERRED_GRAPH)) == set(built.inferred)
+    assert INFERRED_GRAPH not in {graph.identifier for graph in built.dataset.graphs()}
 
 
 @pytest.mark.parametrize("name, format", [("spacekg.ttl", "turtle"), ("spacekg.nt", "nt")])
@@ -88,11 +100,18 @@ def test_triples_parse_back_with_pyoxigraph(layout, asserted, name, format):
 def test_trig_parses_back_graph_by_graph(layout, built):
     parsed = Dataset()
     parsed.parse(layout.output / "spacekg.trig", format="trig")
-    same_dataset(parsed, built.dataset)
+    same_dataset(parsed, built)
 
 
-def test_trig_parses_back_with_pyoxigraph(layout, built):
-    same_dataset(oxigraph_roundtrip(layout.output / "spacekg.trig", ox.RdfFormat.TRIG), built.dataset)
+@pytest.mark.parametrize("name, format", [("spacekg.trig", ox.RdfFormat.TRIG), ("spacekg.nq", ox.RdfFormat.N_QUADS)])
+def test_graph_files_parse_back_with_pyoxigraph(layout, built, name, format):
+    same_dataset(oxigraph_roundtrip(layout.output / name, format), built)
+
+
+def test_nquads_parse_back_with_rdflib(layout, built):
+    parsed = Dataset()
+    parsed.parse(layout.output / "spacekg.nq", format="nquads")
+    same_dataset(parsed, built)
 
 
 def test_jsonld_parses_back(layout, built):
@@ -100,7 +119,7 @@ def test_jsonld_parses_back(layout, built):
     parsed.parse(layout.output / "spacekg.jsonld", format="json-ld")
     graphs = named_graphs(parsed)
     if graphs:  # JSON-LD written with its named graphs
-        same_dataset(parsed, built.dataset)
+        same_dataset(parsed, built)
     else:  # JSON-LD written as one graph
         assert same(Graph().parse(layout.output / "spacekg.jsonld", format="json-ld"),
                           union_graph(built.dataset))

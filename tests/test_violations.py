@@ -4,6 +4,9 @@ quote offsets slice the source text to the quoted words."""
 from __future__ import annotations
 
 import pytest
+
+from spacekg.build import ingest_in_memory
+from spacekg.ontology import load_ontology
 from rdflib import Literal
 from rdflib.namespace import OWL, PROV, RDF, XSD
 
@@ -59,9 +62,15 @@ def test_no_violation_in_the_real_graph(built, name):
     assert run_violation_query(built.dataset, QUERIES[name], Origins.of(built.corpus), "x") == []
 
 
+@pytest.fixture(scope="module")
+def writable(built, layout):
+    """The built graph again, in a store the tests may add to (the built store is read-only)."""
+    return ingest_in_memory(load_ontology(layout.ontology), built.corpus).dataset
+
+
 @pytest.mark.parametrize("name", sorted(QUERIES))
-def test_violation_query_finds_its_breakage(built, name):
-    dataset = built.dataset
+def test_violation_query_finds_its_breakage(built, writable, name):
+    dataset = writable
     if name == "untraced-fact-violation.rq":
         graph = dataset.graph(GRAPH["doc/cds1-joint-statement-2013"])
         triples = [(KG.x, SKG.heldIn, KG.tokyo)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import tempfile
@@ -12,32 +13,57 @@ from functools import cached_property
 from pathlib import Path
 from typing import Callable
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
 from .checks.stages import check_reasoning, check_shapes
-from .exports.rdf import count_triples, union_graph, write_rdf
-from .ingest import build_dataset
+from .exports.rdf import RdfFiles, union_graph
+from .ingest import chunks
 from .namespaces import SKG
 from .ontology import Schema, load_ontology
+from .oxigraph import ExactOxigraphStore, count_triples, dataset_over, to_oxigraph
 from .paths import Layout
 from .sources.load import load_corpus
 from .sources.model import Corpus
-from .store import STORE_FOLDER, write_store
+from .store import STORE_FOLDER, StoreWriter, open_dataset
 from .views.write import write_views
 
 
 @dataclass
 class BuildResult:
-    """What a build made, for the summary and for later stages."""
+    """What a build made, for the summary and for later stages.
+
+    ``dataset`` holds the asserted named graphs (opened on first use: during a build, once the
+    store is complete); ``inferred`` the reasoner's entailments, which the graph files put in
+    graph:inferred.
+    """
 
     corpus: Corpus
-    dataset: Dataset
+    triples: int  # distinct asserted triples
+    open: Callable[[], Dataset] = field(repr=False)
+    inferred: list = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    rdf: RdfFiles | None = field(default=None, repr=False)
+    store: StoreWriter | None = field(default=None, repr=False)
+
+    @cached_property
+    def dataset(self) -> Dataset:
+        return self.open()
 
     @cached_property
     def asserted(self) -> Graph:
         """The asserted named graphs merged into one rdflib graph, for the checks (made once)."""
         return union_graph(self.dataset)
+
+    def release(self) -> None:
+        """Let go of the store being built (stopping its thread if it is still loading), so that
+        the database is closed before its folder moves into output/."""
+        if "dataset" not in self.__dict__ and self.store is not None:
+            self.store.abandon()
+        self.__dict__.pop("dataset", None)
+        self.__dict__.pop("asserted", None)
+        self.rdf = self.store = None
+        gc.collect()
 
     def summary(self) -> list[str]:
         facts = sum(len(s.facts) for s in self.corpus.statements)
@@ -46,36 +72,82 @@ class BuildResult:
             f"documents   {len(self.corpus.documents)}",
             f"statements  {len(self.corpus.statements)} annotated passages, {facts} facts",
             f"entities    {len(self.corpus.entities)}",
-            f"triples     {count_triples(self.dataset)}",
+            f"triples     {self.triples}" + (f" (and {len(self.inferred)} inferred)" if self.inferred else ""),
             "entities per class:",
         ]
         lines += [f"  {name:<22}{count:>4}" for name, count in sorted(classes.items())]
         return lines
 
 
-def load_and_ingest(layout: Layout, say: Callable[[str], None] = lambda _: None) -> BuildResult:
-    """Read ontology and sources and make the dataset, without writing anything."""
+def read_sources(layout: Layout, say: Callable[[str], None] = lambda _: None) -> tuple[Graph, Corpus]:
+    """The ontology and the checked sources (raises SourceError listing every problem)."""
     say(f"reading {layout.relative(layout.ontology)}")
     ontology = load_ontology(layout.ontology)
     schema = Schema.from_graph(ontology)
     say(f"reading {layout.relative(layout.sources)}/ (registry, annotations, texts)")
-    corpus = load_corpus(layout, schema)
+    return ontology, load_corpus(layout, schema)
+
+
+def load_and_ingest(layout: Layout, say: Callable[[str], None] = lambda _: None) -> BuildResult:
+    """Read ontology and sources and make the dataset in memory, without writing anything."""
+    ontology, corpus = read_sources(layout, say)
     say(f"ingesting {len(corpus.statements)} statements from {len(corpus.documents)} documents")
-    return BuildResult(corpus, build_dataset(ontology, corpus))
+    return ingest_in_memory(ontology, corpus)
+
+
+def ingest_in_memory(ontology: Graph, corpus: Corpus) -> BuildResult:
+    """The graph in an in-memory Oxigraph store (for `spacekg validate` and measurements)."""
+    store, exact = ox.Store(), []
+    for chunk in chunks(ontology, corpus):
+        store.bulk_extend(chunk.quads)
+        exact += chunk.exact
+    dataset = dataset_over(ExactOxigraphStore(store, exact=exact))
+    return BuildResult(corpus, count_triples(store), lambda: dataset)
 
 
 def build(layout: Layout, say: Callable[[str], None] = print) -> BuildResult:
     """Build everything into output/; on any error the previous output is left untouched."""
-    result = load_and_ingest(layout, say)
+    ontology, corpus = read_sources(layout, say)
     with staging(layout.output) as folder:
-        for stage in STAGES:
-            stage(result, layout, folder, say)
+        result = write_graph(ontology, corpus, folder, say)
+        try:
+            for stage in STAGES:
+                stage(result, layout, folder, say)
+        finally:
+            result.release()
+    result.open = lambda: open_dataset(layout, "oxigraph")
     return result
 
 
+def write_graph(ontology: Graph, corpus: Corpus, folder: Path, say: Callable[[str], None]) -> BuildResult:
+    """Stream the graph into N-Quads and N-Triples and, from a second thread, the Oxigraph store."""
+    say(f"ingesting {len(corpus.statements)} statements from {len(corpus.documents)} documents "
+        "into N-Quads, N-Triples and the Oxigraph store")
+    rdf = RdfFiles(folder)
+    store = StoreWriter(folder, rdf.nquads_path)
+    try:
+        for chunk in chunks(ontology, corpus):
+            store.add(rdf.add(chunk), len(chunk.quads), chunk.exact)
+    except BaseException:
+        rdf.close()
+        store.abandon()
+        raise
+
+    def opened() -> Dataset:
+        return dataset_over(ExactOxigraphStore(store.close(), exact=store.exact()))
+
+    return BuildResult(corpus, rdf.triples, opened, rdf=rdf, store=store)
+
+
 def write_exports(result: BuildResult, layout: Layout, folder: Path, say: Callable[[str], None]) -> None:
-    say("writing Turtle, TriG, N-Triples and JSON-LD")
-    result.files += write_rdf(result.dataset, folder)
+    say("writing Turtle, TriG and JSON-LD")
+    inferred = [ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in result.inferred]
+    result.files += result.rdf.finish(inferred)
+
+
+def write_store(result: BuildResult, layout: Layout, folder: Path, say: Callable[[str], None]) -> None:
+    say(f"finishing the Oxigraph store {layout.relative(layout.output / STORE_FOLDER)}/")
+    result.dataset  # noqa: B018 - opening it waits for the last batch to be loaded
 
 
 # The stages of a build after ingestion, in order; each may add files to the staging folder.

@@ -5,142 +5,157 @@ background facts) and ``graph:doc/ID`` (one per source document: its metadata, t
 from it and their statement nodes). Only the best-ranked claims on a subject and property become
 direct facts (preferred where any is preferred, else normal; never deprecated); every claim stays
 as a statement node, as in Wikidata.
+
+The graph is produced as a stream of :class:`Chunk` s of pyoxigraph quads, one named graph at a
+time, in a fixed order (ontology, registry by entity id, documents by id; within a document its
+metadata, its direct facts, then its statements in file order), so that every export written from
+the stream is the same for the same sources, without sorting a million triples.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterator
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from .namespaces import DOC, GRAPH, OA, QUOTE, SKG, STMT
-from .oxigraph import ExactOxigraphStore, dataset_over, to_oxigraph
+from .oxigraph import STORED_AS, rewritten, to_oxigraph
 from .sources.model import Corpus, Document, Statement
 
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 REGISTRY_GRAPH = GRAPH["registry"]
 INFERRED_GRAPH = GRAPH["inferred"]
+# Registry entities per chunk: bounds the memory a chunk takes on large registries.
+_ENTITIES_PER_CHUNK = 2_000
 
 
 def document_graph(doc_id: str) -> URIRef:
     return GRAPH[f"doc/{doc_id}"]
 
 
-def en(text: str) -> Literal:
-    return Literal(text, lang="en")
+@dataclass
+class Chunk:
+    """Quads of one named graph. ``minted``: every subject is a node minted for this graph alone
+    (statement nodes, quote anchors), so none of these triples occurs in any other graph.
+    ``exact``: the quads whose literal the Oxigraph store keeps under another datatype."""
+
+    quads: list[ox.Quad]
+    minted: bool = False
+    exact: list[ox.Quad] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, quads: list[ox.Quad]) -> "Chunk":
+        return cls(quads, exact=rewritten(quads))
 
 
-def build_dataset(ontology: Graph, corpus: Corpus) -> Dataset:
-    """The whole knowledge graph as a dataset of named graphs, held in an in-memory Oxigraph store.
-
-    The dataset speaks rdflib's API (through oxrdflib), while its triples live in Oxigraph: they
-    are collected as pyoxigraph quads and loaded in one bulk operation, which is what keeps a
-    build of a million triples within seconds.
-    """
-    quads = _Quads()
-    target = quads.graph(ONTOLOGY_GRAPH)
-    for triple in ontology:
-        target.add(triple)
-    _add_registry(quads.graph(REGISTRY_GRAPH), corpus)
+def chunks(ontology: Graph, corpus: Corpus) -> Iterator[Chunk]:
+    """The whole knowledge graph, a named graph (or part of one) at a time, in a fixed order."""
+    terms = _Terms()
+    yield Chunk.of(_ontology_quads(ontology, terms))
+    entities = list(corpus.entities.values())
+    for start in range(0, len(entities), _ENTITIES_PER_CHUNK):
+        yield Chunk.of(_registry_quads(entities[start:start + _ENTITIES_PER_CHUNK], terms))
     direct = _direct_claims(corpus.statements)
     by_document: dict[str, list[Statement]] = defaultdict(list)
     for statement in corpus.statements:
         by_document[statement.document].append(statement)
     for document in corpus.documents:
-        graph = quads.graph(document_graph(document.id))
-        _add_document(graph, document)
-        for statement in by_document[document.id]:
-            _add_statement(graph, statement, direct)
-    store = ox.Store()
-    store.bulk_extend(quads.quads)
-    exact = ExactOxigraphStore(store, exact=quads.quads)
-    exact.keep_journal(quads.quads)
-    return dataset_over(exact)
+        statements = by_document[document.id]
+        graph = terms(document_graph(document.id))
+        yield Chunk.of(_document_quads(document, statements, direct, graph, terms))
+        yield _statement_chunk(statements, graph, terms)
 
 
-class _Quads:
-    """Quads collected as pyoxigraph terms; the terms that recur are converted once."""
+class _Terms:
+    """rdflib terms converted to pyoxigraph once each: entity IRIs and properties recur a lot.
+
+    IRIs are looked up by their plain text (rdflib's own hashing of a term runs in Python), other
+    terms by themselves. ``exact`` collects the quads whose literal the Oxigraph store would keep
+    under another datatype (see oxigraph.py)."""
 
     def __init__(self):
-        self.quads: list[ox.Quad] = []
-        self._terms: dict = {}
+        self._iris: dict[str, ox.NamedNode] = {}
+        self._others: dict = {}
 
-    def graph(self, name: URIRef) -> "_GraphWriter":
-        return _GraphWriter(self, self.term(name))
-
-    def term(self, term):
-        converted = self._terms.get(term)
+    def __call__(self, term):
+        if type(term) is URIRef:
+            key = str.__str__(term)
+            converted = self._iris.get(key)
+            if converted is None:
+                converted = self._iris[key] = ox.NamedNode(key)
+            return converted
+        converted = self._others.get(term)
         if converted is None:
-            converted = self._terms[term] = to_oxigraph(term)
+            converted = self._others[term] = to_oxigraph(term)
         return converted
 
 
-class _GraphWriter:
-    """The ``add((s, p, o))`` of an rdflib graph, writing into one named graph of :class:`_Quads`."""
-
-    def __init__(self, quads: _Quads, name):
-        self._quads = quads
-        self._name = name
-
-    def add(self, triple) -> None:
-        s, p, o = triple
-        term = self._quads.term
-        self._quads.quads.append(ox.Quad(term(s), term(p), term(o), self._name))
-
-    def add_new(self, s, p, o) -> None:
-        """Add a triple whose subject or object occurs once: converted without the cache."""
-        term = self._quads.term
-        s = s if type(s) is ox.NamedNode else term(s)
-        o = o if type(o) in _OXIGRAPH_TERMS else term(o)
-        self._quads.quads.append(ox.Quad(s, term(p), o, self._name))
+def _en(text: str) -> ox.Literal:
+    return ox.Literal(text, language="en")
 
 
 _XSD_STRING = ox.NamedNode(XSD.string)
 _XSD_NON_NEGATIVE = ox.NamedNode(XSD.nonNegativeInteger)
 
 
-_OXIGRAPH_TERMS = (ox.NamedNode, ox.Literal)
+def _ontology_quads(ontology: Graph, terms: _Terms) -> list[ox.Quad]:
+    graph = terms(ONTOLOGY_GRAPH)
+    quads = [ox.Quad(terms(s), terms(p), terms(o), graph) for s, p, o in ontology]
+    return sorted(quads, key=str)  # a small graph parsed from Turtle: sorted for a fixed order
 
 
-def _add_registry(graph: Graph, corpus: Corpus) -> None:
-    for entity in corpus.entities.values():
-        node = entity.iri
-        graph.add((node, RDF.type, entity.klass))
-        graph.add((node, RDFS.label, en(entity.label)))
-        for alt in entity.alt:
-            graph.add((node, SKOS.altLabel, en(alt)))
-        for abbr in entity.abbr:
-            graph.add((node, SKG.abbreviation, en(abbr)))
+def _registry_quads(entities, terms: _Terms) -> list[ox.Quad]:
+    graph = terms(REGISTRY_GRAPH)
+    a, label, alt_label, abbreviation, definition, in_scheme, broader_of = (terms(iri) for iri in (
+        RDF.type, RDFS.label, SKOS.altLabel, SKG.abbreviation, SKOS.definition, SKOS.inScheme, SKOS.broader))
+    topic, topics = SKG.Topic, terms(SKG.TopicScheme)
+    quads: list[ox.Quad] = []
+    for entity in entities:
+        node = terms(entity.iri)
+        values = [(a, terms(entity.klass)), (label, _en(entity.label))]
+        values += [(alt_label, _en(alt)) for alt in entity.alt]
+        values += [(abbreviation, _en(abbr)) for abbr in entity.abbr]
         if entity.ja:
-            graph.add((node, RDFS.label, Literal(entity.ja, lang="ja")))
+            values.append((label, ox.Literal(entity.ja, language="ja")))
         if entity.description:
-            graph.add((node, SKOS.definition, en(entity.description)))
-        if entity.klass == SKG.Topic:
-            graph.add((node, SKOS.inScheme, SKG.TopicScheme))
-        for broader in entity.broader:
-            graph.add((node, SKOS.broader, broader))
-        for fact in entity.facts:
-            graph.add((node, fact.prop, fact.value))
+            values.append((definition, _en(entity.description)))
+        if entity.klass == topic:
+            values.append((in_scheme, topics))
+        values += [(broader_of, terms(broader)) for broader in entity.broader]
+        values += [(terms(fact.prop), terms(fact.value)) for fact in entity.facts]
+        quads += dict.fromkeys(ox.Quad(node, p, o, graph) for p, o in values)  # a value given twice
+    return quads
 
 
-def _add_document(graph: Graph, document: Document) -> None:
-    node = document.iri
-    graph.add((node, RDF.type, document.klass))
-    graph.add((node, DCTERMS.identifier, Literal(document.id, datatype=XSD.string)))
-    graph.add((node, DCTERMS.title, en(document.title)))
-    graph.add((node, DCTERMS.language, Literal("en", datatype=XSD.language)))
-    for creator in document.creators:
-        graph.add((node, DCTERMS.creator, creator))
+def _document_quads(document: Document, statements: list[Statement], direct: set, graph,
+                    terms: _Terms) -> list[ox.Quad]:
+    """The document's metadata and the direct facts its statements support."""
+    node = terms(document.iri)
+    values = [(RDF.type, terms(document.klass)),
+              (DCTERMS.identifier, ox.Literal(document.id, datatype=_XSD_STRING)),
+              (DCTERMS.title, _en(document.title)),
+              (DCTERMS.language, ox.Literal("en", datatype=ox.NamedNode(XSD.language)))]
+    values += [(DCTERMS.creator, terms(creator)) for creator in document.creators]
     if document.publisher is not None:
-        graph.add((node, DCTERMS.publisher, document.publisher))
+        values.append((DCTERMS.publisher, terms(document.publisher)))
     if document.issued is not None:
-        graph.add((node, DCTERMS.issued, document.issued))
-    for event in document.about:
-        graph.add((node, SKG.about, event))
+        values.append((DCTERMS.issued, terms(document.issued)))
+    values += [(SKG.about, terms(event)) for event in document.about]
     if document.note:
-        graph.add((node, SKOS.editorialNote, en(document.note)))
+        values.append((SKOS.editorialNote, _en(document.note)))
+    quads = [ox.Quad(node, terms(p), o, graph) for p, o in values]
+    facts = {}
+    for statement in statements:
+        for fact in statement.facts:
+            claim = (statement.subject, fact.prop, fact.value)
+            if claim in direct:
+                facts.setdefault(claim)
+    quads += (ox.Quad(terms(s), terms(p), terms(o), graph) for s, p, o in facts)
+    return quads
 
 
 def _direct_claims(statements: list[Statement]) -> set[tuple[URIRef, URIRef, object]]:
@@ -159,36 +174,59 @@ def _direct_claims(statements: list[Statement]) -> set[tuple[URIRef, URIRef, obj
     return direct
 
 
-def _add_statement(graph: _GraphWriter, statement: Statement, direct: set) -> None:
-    anchor_iri = f"{QUOTE}{statement.document}/{statement.id}"
-    anchor = ox.NamedNode(anchor_iri)
-    quote_selector = ox.NamedNode(f"{anchor_iri}#quote")
-    position_selector = ox.NamedNode(f"{anchor_iri}#position")
-    source = DOC[statement.document]
-    quote = statement.quote
-    add = graph.add_new
-    add(anchor, RDF.type, OA.SpecificResource)
-    add(anchor, OA.hasSource, source)
-    add(anchor, OA.hasSelector, quote_selector)
-    add(anchor, OA.hasSelector, position_selector)
-    add(quote_selector, RDF.type, OA.TextQuoteSelector)
-    add(quote_selector, OA.exact, ox.Literal(quote.exact, datatype=_XSD_STRING))
-    add(quote_selector, OA.prefix, ox.Literal(quote.prefix, datatype=_XSD_STRING))
-    add(quote_selector, OA.suffix, ox.Literal(quote.suffix, datatype=_XSD_STRING))
-    add(position_selector, RDF.type, OA.TextPositionSelector)
-    add(position_selector, OA.start, ox.Literal(str(quote.start), datatype=_XSD_NON_NEGATIVE))
-    add(position_selector, OA.end, ox.Literal(str(quote.end), datatype=_XSD_NON_NEGATIVE))
-    note = en(statement.note) if statement.note else None
-    for fact in statement.facts:
-        node = ox.NamedNode(f"{STMT}{statement.document}/{statement.id}/{fact.slug}")
-        add(node, RDF.type, SKG.Statement)
-        add(node, RDF.subject, statement.subject)
-        add(node, RDF.predicate, fact.prop)
-        add(node, RDF.object, fact.value)
-        add(node, SKG.rank, statement.rank)
-        add(node, PROV.wasDerivedFrom, source)
-        add(node, OA.hasTarget, anchor)
-        if note is not None:
-            add(node, SKOS.editorialNote, note)
-        if (statement.subject, fact.prop, fact.value) in direct:
-            graph.add((statement.subject, fact.prop, fact.value))
+def _statement_chunk(statements: list[Statement], graph, terms: _Terms) -> Chunk:
+    """For each statement, its quote anchor with two selectors, and one statement node per fact."""
+    quads: list[ox.Quad] = []
+    exact: list[ox.Quad] = []
+    add = quads.append
+    Quad, NamedNode, Literal_ = ox.Quad, ox.NamedNode, ox.Literal  # noqa: N806 (hot loop)
+    a, rank_of, derived, target, note_of = (terms(RDF.type), terms(SKG.rank), terms(PROV.wasDerivedFrom),
+                                            terms(OA.hasTarget), terms(SKOS.editorialNote))
+    subject_of, predicate_of, object_of = terms(RDF.subject), terms(RDF.predicate), terms(RDF.object)
+    statement_class = terms(SKG.Statement)
+    source_of, selector_of = terms(OA.hasSource), terms(OA.hasSelector)
+    exact_of, prefix_of, suffix_of = terms(OA.exact), terms(OA.prefix), terms(OA.suffix)
+    start_of, end_of = terms(OA.start), terms(OA.end)
+    resource, quote_class, position_class = (terms(OA.SpecificResource), terms(OA.TextQuoteSelector),
+                                             terms(OA.TextPositionSelector))
+    for statement in statements:
+        anchor_iri = f"{QUOTE}{statement.document}/{statement.id}"
+        anchor = NamedNode(anchor_iri)
+        by_quote = NamedNode(f"{anchor_iri}#quote")
+        by_position = NamedNode(f"{anchor_iri}#position")
+        source = terms(DOC[statement.document])
+        quote = statement.quote
+        add(Quad(anchor, a, resource, graph))
+        add(Quad(anchor, source_of, source, graph))
+        add(Quad(anchor, selector_of, by_quote, graph))
+        add(Quad(anchor, selector_of, by_position, graph))
+        add(Quad(by_quote, a, quote_class, graph))
+        add(Quad(by_quote, exact_of, Literal_(quote.exact, datatype=_XSD_STRING), graph))
+        add(Quad(by_quote, prefix_of, Literal_(quote.prefix, datatype=_XSD_STRING), graph))
+        add(Quad(by_quote, suffix_of, Literal_(quote.suffix, datatype=_XSD_STRING), graph))
+        add(Quad(by_position, a, position_class, graph))
+        add(Quad(by_position, start_of, Literal_(str(quote.start), datatype=_XSD_NON_NEGATIVE), graph))
+        add(Quad(by_position, end_of, Literal_(str(quote.end), datatype=_XSD_NON_NEGATIVE), graph))
+        exact += quads[-2:]
+        note = _en(statement.note) if statement.note else None
+        subject = terms(statement.subject)
+        rank = terms(statement.rank)
+        slugs = set()
+        for fact in statement.facts:
+            if fact.slug in slugs:  # the same value listed twice: one node
+                continue
+            slugs.add(fact.slug)
+            node = NamedNode(f"{STMT}{statement.document}/{statement.id}/{fact.slug}")
+            add(Quad(node, a, statement_class, graph))
+            add(Quad(node, subject_of, subject, graph))
+            add(Quad(node, predicate_of, terms(fact.prop), graph))
+            value = terms(fact.value)
+            add(Quad(node, object_of, value, graph))
+            if type(value) is ox.Literal and value.datatype in STORED_AS:
+                exact.append(quads[-1])
+            add(Quad(node, rank_of, rank, graph))
+            add(Quad(node, derived, source, graph))
+            add(Quad(node, target, anchor, graph))
+            if note is not None:
+                add(Quad(node, note_of, note, graph))
+    return Chunk(quads, minted=True, exact=exact)

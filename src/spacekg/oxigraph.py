@@ -24,10 +24,10 @@ from .errors import SpacekgError
 _INTEGER = ox.NamedNode(XSD.integer)
 _DATETIME = ox.NamedNode(XSD.dateTime)
 # Datatypes that Oxigraph stores as another one (checked against pyoxigraph 0.5).
-_STORED_AS = {ox.NamedNode(XSD[name]): _INTEGER for name in (
+STORED_AS = {ox.NamedNode(XSD[name]): _INTEGER for name in (
     "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger", "negativeInteger",
     "nonPositiveInteger", "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
-_STORED_AS[ox.NamedNode(XSD.dateTimeStamp)] = _DATETIME
+STORED_AS[ox.NamedNode(XSD.dateTimeStamp)] = _DATETIME
 
 
 def to_oxigraph(term):
@@ -47,7 +47,7 @@ def to_oxigraph(term):
 
 def rewritten(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     """The quads whose object literal Oxigraph would store under another datatype."""
-    return [q for q in quads if type(q.object) is ox.Literal and q.object.datatype in _STORED_AS]
+    return [q for q in quads if type(q.object) is ox.Literal and q.object.datatype in STORED_AS]
 
 
 class ReadOnlyError(SpacekgError):
@@ -67,15 +67,7 @@ class ExactOxigraphStore(OxigraphStore):
         self._rdflib_exact: dict[tuple, Literal] = {}
         self.read_only = read_only
         self.hidden: set = set()
-        self._journal: list[ox.Quad] | None = None
-        self._journal_graphs: set = set()
         self.remember(exact)
-
-    def keep_journal(self, quads: list[ox.Quad]) -> None:
-        """Keep ``quads`` (all the store holds so far) to answer :meth:`exact_quads` without reading
-        the store back; later additions are noted, and any removal from their graphs drops it."""
-        self._journal = quads
-        self._journal_graphs = {q.graph_name for q in quads}
 
     # -- exact datatypes ------------------------------------------------------------------------
 
@@ -93,12 +85,6 @@ class ExactOxigraphStore(OxigraphStore):
 
     def exact_quads(self) -> Iterator[ox.Quad]:
         """Every quad of the visible named graphs, as pyoxigraph terms, with exact datatypes."""
-        if self._journal is not None and not self.hidden:
-            yield from self._journal
-            for graph in self._inner.named_graphs():
-                if graph not in self._journal_graphs:
-                    yield from self._restored(self._inner.quads_for_pattern(None, None, None, graph))
-            return
         yield from self._restored(q for q in self._inner.quads_for_pattern(None, None, None, None)
                                   if q.graph_name not in self.hidden)
 
@@ -117,8 +103,6 @@ class ExactOxigraphStore(OxigraphStore):
         self._writable()
         quad = to_ox(triple, context)
         self.remember([quad])
-        if self._journal is not None and quad.graph_name in self._journal_graphs:
-            self._journal.append(quad)
         super().add(triple, context, quoted)
 
     def addN(self, quads) -> None:  # noqa: N802 (rdflib's name)
@@ -126,19 +110,14 @@ class ExactOxigraphStore(OxigraphStore):
         quads = list(quads)
         converted = [to_ox(q) for q in quads]
         self.remember(converted)
-        if self._journal is not None:
-            self._journal += [q for q in converted if q.graph_name in self._journal_graphs]
         super().addN(quads)
 
     def remove(self, triple, context=None) -> None:
         self._writable()
-        if context is None or to_ox(context) in self._journal_graphs:
-            self._journal = None
         super().remove(triple, context)
 
     def update(self, *args, **kwargs) -> None:
         self._writable()
-        self._journal = None
         super().update(*args, **kwargs)
 
     def add_graph(self, graph) -> None:
@@ -150,8 +129,6 @@ class ExactOxigraphStore(OxigraphStore):
         if self.read_only:
             self.hidden.add(to_ox(graph))
         else:
-            if to_ox(graph) in self._journal_graphs:
-                self._journal = None
             super().remove_graph(graph)
 
     def triples(self, triple_pattern, context=None):
@@ -215,7 +192,7 @@ class ExactOxigraphStore(OxigraphStore):
 
 
 def _as_stored(literal: ox.Literal) -> ox.Literal:
-    datatype = _STORED_AS[literal.datatype]
+    datatype = STORED_AS[literal.datatype]
     value = literal.value
     if datatype == _INTEGER:
         value = str(int(value))
@@ -229,3 +206,9 @@ def dataset_over(store: ExactOxigraphStore) -> Dataset:
     dataset = Dataset(store=store, default_union=True)
     bind_prefixes(dataset)
     return dataset
+
+
+def count_triples(store: ox.Store) -> int:
+    """How many distinct triples the store's named graphs hold together."""
+    solutions = store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
+    return int(next(iter(solutions))["n"].value)

@@ -1,8 +1,9 @@
 """The built graph kept in an Oxigraph store (output/store/), opened for queries without parsing.
 
-A build writes the store next to the RDF files (:func:`write_store`, a build stage), in the
-staging folder, so that a failed build leaves the previous store in place. :func:`open_dataset`
-gives the built dataset through rdflib's API, held by one of two stores:
+A build writes the store next to the RDF files (:class:`StoreWriter`), in the staging folder, so
+that a failed build leaves the previous store in place. The store holds the asserted named graphs;
+graph:inferred is in the TriG and N-Quads exports only. :func:`open_dataset` gives the built
+dataset through rdflib's API, held by one of two stores:
 
 ``oxigraph``
     the on-disk Oxigraph store, opened read-only in milliseconds; SPARQL runs natively in
@@ -17,6 +18,8 @@ as ``xsd:integer`` (same values); triples read through rdflib keep their exact d
 
 from __future__ import annotations
 
+import queue
+import threading
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -24,7 +27,7 @@ from rdflib import Dataset
 
 from .errors import NotBuiltError, SpacekgError
 from .namespaces import bind_prefixes
-from .oxigraph import ExactOxigraphStore, dataset_over
+from .oxigraph import ExactOxigraphStore, dataset_over, rewritten
 from .paths import Layout
 
 BUILT_DATASET = "spacekg.trig"
@@ -76,24 +79,74 @@ def _open_built_store(folder: Path, layout: Layout) -> Dataset:
                                                              for t in table), read_only=True))
 
 
-def write_store(result, layout: Layout, folder: Path, say) -> None:
-    """Build stage: the dataset into an Oxigraph store in the staging folder (→ output/store/)."""
-    say(f"writing the Oxigraph store {layout.relative(layout.output / STORE_FOLDER)}/")
-    source = result.dataset.store
-    quads = source.exact_quads() if isinstance(source, ExactOxigraphStore) else _quads_of(result.dataset)
-    target = folder / STORE_FOLDER
-    target.mkdir()
-    database = ox.Store(str(target / _DATABASE))
-    database.bulk_extend(quads)
-    database.flush()
-    del database
-    table = [q.triple for q in source.exact_triples_table()] if isinstance(source, ExactOxigraphStore) else []
-    ox.serialize(table, str(target / _EXACT), ox.RdfFormat.N_TRIPLES)
+class StoreWriter:
+    """Builds the Oxigraph store in a build's staging folder from a background thread.
 
+    The build tells it, chunk by chunk, how far the N-Quads export has been written (:meth:`add`);
+    a thread bulk-loads that file part by part, outside Python's lock, so the store fills up while
+    the build goes on writing the other files, without holding the text in memory. :meth:`close`
+    waits for the last part and writes the table of exact datatypes next to the database.
+    """
 
-def _quads_of(dataset: Dataset):
-    from .oxigraph import to_oxigraph
+    BATCH = 250_000  # quads per bulk load: fewer, larger loads are faster; smaller ones use less memory
 
-    for s, p, o, g in dataset.quads((None, None, None, None)):
-        yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o),
-                      to_oxigraph(getattr(g, "identifier", g)))
+    def __init__(self, folder: Path, nquads: Path):
+        target = folder / STORE_FOLDER
+        target.mkdir()
+        self.folder = target
+        self.store = ox.Store(str(target / _DATABASE))
+        self._nquads = nquads
+        self._loaded_to = 0  # bytes of the N-Quads file handed to the thread
+        self._end = 0
+        self._pending = 0
+        self._exact: list[ox.Quad] = []
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._failure: BaseException | None = None
+        self._thread = threading.Thread(target=self._load, name="store-writer", daemon=True)
+        self._thread.start()
+
+    def add(self, end: int, quads: int, exact: list[ox.Quad]) -> None:
+        """The N-Quads file now holds ``quads`` more quads of the asserted graph, up to byte ``end``
+        (flushed); ``exact``: those of them whose literal the store keeps under another datatype."""
+        self._exact += exact
+        self._end = end
+        self._pending += quads
+        if self._pending >= self.BATCH:
+            self._send()
+
+    def close(self) -> ox.Store:
+        """Wait until every part is loaded; returns the store (raises what a load raised)."""
+        self._send()
+        self._queue.put(None)
+        self._thread.join()
+        if self._failure is not None:
+            raise SpacekgError(f"could not write the Oxigraph store: {self._failure}")
+        self.store.flush()
+        table = sorted((ox.Triple(q.subject, q.predicate, q.object) for q in self._exact), key=str)
+        ox.serialize(table, str(self.folder / _EXACT), ox.RdfFormat.N_TRIPLES)
+        return self.store
+
+    def abandon(self) -> None:
+        """Stop the thread after a failed build (the staging folder is removed anyway)."""
+        self._failure = self._failure or RuntimeError("abandoned")
+        self._queue.put(None)
+        self._thread.join()
+
+    def exact(self) -> list[ox.Quad]:
+        return self._exact
+
+    def _send(self) -> None:
+        if self._end > self._loaded_to:
+            self._queue.put((self._loaded_to, self._end))
+            self._loaded_to, self._pending = self._end, 0
+
+    def _load(self) -> None:
+        with self._nquads.open("rb") as source:
+            while (part := self._queue.get()) is not None:
+                if self._failure is None:
+                    start, end = part
+                    source.seek(start)
+                    try:
+                        self.store.bulk_load(source.read(end - start), ox.RdfFormat.N_QUADS, lenient=True)
+                    except Exception as error:  # noqa: BLE001 - reported by close()
+                        self._failure = error

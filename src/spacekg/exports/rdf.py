@@ -1,9 +1,12 @@
-"""The RDF exports: Turtle (ontology and data), TriG (named graphs), N-Triples and JSON-LD.
+"""The RDF exports: Turtle and N-Triples (the asserted triples), TriG, N-Quads and JSON-LD (every
+named graph, the reasoner's graph:inferred included).
 
-TriG, N-Triples and JSON-LD are written by pyoxigraph, Turtle by rdflib (its nested blank nodes
-read better) unless the graph is large, where pyoxigraph writes it too: rdflib's Turtle writer
-takes minutes on a million triples. Outputs are byte-identical from run to run: the serializers
-get the statements in a fixed (sorted) order and the N-Triples lines are sorted.
+:class:`RdfFiles` writes N-Quads and N-Triples while the graph streams by (see ``ingest.chunks``),
+then derives TriG, JSON-LD and Turtle from those two files, with pyoxigraph's parsers and
+serializers throughout. The files keep the stream's fixed order, so the same sources give
+byte-identical files. Turtle of a small graph is written by rdflib, whose nesting of a subject's
+statements reads better; rdflib's Turtle writer takes minutes on a million triples, so a large
+graph's Turtle is pyoxigraph's.
 """
 
 from __future__ import annotations
@@ -12,105 +15,103 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
-from rdflib.namespace import XSD
 
-from ..ingest import INFERRED_GRAPH
+from ..ingest import INFERRED_GRAPH, Chunk
 from ..namespaces import PREFIXES, make_graph
+from ..parallel import map_jobs
 from ..oxigraph import ExactOxigraphStore, to_oxigraph
 
-FILES = ("spacekg.ttl", "spacekg.trig", "spacekg.nt", "spacekg.jsonld")
-# Above this many triples, Turtle is written by pyoxigraph rather than rdflib.
+FILES = ("spacekg.ttl", "spacekg.trig", "spacekg.nq", "spacekg.nt", "spacekg.jsonld")
+# Up to this many triples, Turtle is written by rdflib.
 LARGE = 20_000
+_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 _INFERRED = to_oxigraph(INFERRED_GRAPH)
 
 
-def union_graph(dataset: Dataset, inferred: bool = False) -> Graph:
-    """The named graphs merged into one rdflib graph, triples inserted in sorted order.
+class RdfFiles:
+    """The five exports in ``folder``: fed chunk by chunk, finished with the inferred triples."""
 
-    The reasoner's graph (``graph:inferred``) is left out unless ``inferred`` is true: the Turtle
-    and N-Triples exports hold what the sources assert, the TriG export holds every named graph.
-    """
-    return _as_graph(sorted_triples(dataset, inferred))
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.triples = 0  # distinct asserted triples written to N-Triples
+        self.nquads_path = folder / "spacekg.nq"
+        self._nquads = self.nquads_path.open("wb")
+        self._ntriples = (folder / "spacekg.nt").open("wb")
+        self._seen: set[ox.Triple] = set()
+
+    def add(self, chunk: Chunk) -> int:
+        """Append a chunk to N-Quads and its new triples to N-Triples; returns the N-Quads file's
+        size so far, flushed (for readers of the file while it is written)."""
+        ox.serialize(chunk.quads, self._nquads, ox.RdfFormat.N_QUADS)
+        if chunk.minted:
+            triples = [quad.triple for quad in chunk.quads]
+        else:  # the same triple may be in several graphs (a fact in the registry and in documents)
+            seen = self._seen
+            triples = []
+            for quad in chunk.quads:
+                triple = quad.triple
+                if triple not in seen:
+                    seen.add(triple)
+                    triples.append(triple)
+        ox.serialize(triples, self._ntriples, ox.RdfFormat.N_TRIPLES)
+        self.triples += len(triples)
+        self._nquads.flush()
+        return self._nquads.tell()
+
+    def finish(self, inferred: list[ox.Triple] = ()) -> list[Path]:
+        """Add graph:inferred to the graph files, write TriG, JSON-LD and Turtle; returns all paths."""
+        ox.serialize((ox.Quad(t.subject, t.predicate, t.object, _INFERRED) for t in inferred),
+                     self._nquads, ox.RdfFormat.N_QUADS)
+        self.close()
+        paths = {name: self.folder / name for name in FILES}
+        conversions = [(paths["spacekg.nq"], paths["spacekg.jsonld"], "JSON_LD"),
+                       (paths["spacekg.nq"], paths["spacekg.trig"], "TRIG")]
+        if self.triples <= LARGE:  # blank nodes keep their labels, which rdflib orders them by
+            _as_graph(_read(paths["spacekg.nt"])).serialize(paths["spacekg.ttl"], format="turtle", encoding="utf-8")
+        else:
+            conversions.append((paths["spacekg.nt"], paths["spacekg.ttl"], "TURTLE"))
+        map_jobs(_convert, conversions, parallel=self.triples > LARGE)
+        return list(paths.values())
+
+    def close(self) -> None:
+        self._nquads.close()
+        self._ntriples.close()
+        self._seen = set()
 
 
-def _as_graph(triples) -> Graph:
-    """pyoxigraph triples as an rdflib graph with the project's prefixes, in the given order."""
+def _read(path: Path):
+    """Statements of a file this build has just written with pyoxigraph (so checks are skipped)."""
+    return ox.parse(path=str(path), format=ox.RdfFormat.from_extension(path.suffix[1:]), lenient=True)
+
+
+def _convert(job: tuple[Path, Path, str]) -> None:
+    """Write ``target`` in the named format from the statements of ``source``."""
+    source, target, rdf_format = job
+    ox.serialize(_read(source), str(target), getattr(ox.RdfFormat, rdf_format), prefixes=_PREFIXES)
+
+
+def union_graph(dataset: Dataset) -> Graph:
+    """The dataset's named graphs merged into one rdflib graph, triples inserted in sorted order
+    (for the checks and for comparisons; meant for graphs that fit an rdflib graph)."""
+    store = dataset.store
+    if isinstance(store, ExactOxigraphStore):
+        return _as_graph({quad.triple: None for quad in store.exact_quads()})
     graph = make_graph()
-    for s, p, o in triples:
-        graph.add((_rdflib(s), _rdflib(p), _rdflib(o)))
+    for triple in sorted(set(dataset.triples((None, None, None)))):
+        graph.add(triple)
     return graph
 
 
-def write_rdf(dataset: Dataset, folder: Path) -> list[Path]:
-    """Write the four RDF files into ``folder``; returns their paths."""
-    paths = [folder / name for name in FILES]
-    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    keyed = _keyed_quads(dataset)
-    quads = [quad for _, quad in keyed]
-    asserted = _keyed_triples(keyed)
-    triples = [triple for _, triple in asserted]
-    if len(triples) > LARGE:
-        ox.serialize(triples, str(paths[0]), ox.RdfFormat.TURTLE, prefixes=prefixes)
-    else:
-        _as_graph(triples).serialize(paths[0], format="turtle", encoding="utf-8")
-    ox.serialize(quads, str(paths[1]), ox.RdfFormat.TRIG, prefixes=prefixes)
-    paths[2].write_bytes(_ntriples([key for key, _ in asserted]))
-    ox.serialize(quads, str(paths[3]), ox.RdfFormat.JSON_LD, prefixes=prefixes)
-    return paths
-
-
-def _ntriples(lines: list[str]) -> bytes:
-    """N-Triples from sorted triple texts; strings keep their ``^^xsd:string``, as rdflib writes them."""
-    typed = f"^^<{XSD.string}>"
-    return "".join(f"{line}{typed} .\n" if line.endswith('"') else f"{line} .\n" for line in lines).encode()
-
-
-def sorted_quads(dataset: Dataset) -> list[ox.Quad]:
-    """Every statement of every named graph as pyoxigraph quads, in a fixed order."""
-    return [quad for _, quad in _keyed_quads(dataset)]
-
-
-def sorted_triples(dataset: Dataset, inferred: bool = False) -> list[ox.Triple]:
-    """The distinct triples of the named graphs (without graph:inferred unless asked), sorted."""
-    return [triple for _, triple in _keyed_triples(_keyed_quads(dataset), inferred)]
-
-
-def count_triples(dataset: Dataset, inferred: bool = False) -> int:
-    """How many distinct triples the named graphs hold (without graph:inferred unless asked)."""
-    inferred_name = _INFERRED
-    return len({q.triple for q in _quads(dataset) if inferred or q.graph_name != inferred_name})
-
-
-def _keyed_quads(dataset: Dataset) -> list[tuple[tuple[str, str], ox.Quad]]:
-    """The distinct quads, each with its sort key (graph name, triple as N-Triples text), sorted."""
-    distinct = {(str(q.graph_name), str(q.triple)): q for q in _quads(dataset)}
-    return sorted(distinct.items(), key=_first)
-
-
-def _keyed_triples(keyed_quads, inferred: bool = False) -> list[tuple[str, ox.Triple]]:
-    inferred_name = str(_INFERRED)
-    distinct = {key[1]: quad.triple for key, quad in keyed_quads if inferred or key[0] != inferred_name}
-    return sorted(distinct.items(), key=_first)
-
-
-def _first(item):
-    return item[0]
-
-
-def _quads(dataset: Dataset):
-    store = dataset.store
-    if isinstance(store, ExactOxigraphStore):
-        return store.exact_quads()
-    return (ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), to_oxigraph(_name(g)))
-            for s, p, o, g in dataset.quads((None, None, None, None)))
+def _as_graph(triples) -> Graph:
+    """pyoxigraph triples (or default-graph quads) as an rdflib graph with the project's prefixes,
+    inserted in sorted order."""
+    graph = make_graph()
+    for t in sorted(triples, key=str):
+        graph.add((_rdflib(t.subject), _rdflib(t.predicate), _rdflib(t.object)))
+    return graph
 
 
 def _rdflib(term):
     from oxrdflib._converter import from_ox
 
     return from_ox(term)
-
-
-def _name(graph) -> object:
-    """The name of a quad's graph, whether rdflib gives the graph or its identifier."""
-    return graph.identifier if isinstance(graph, Graph) else graph
