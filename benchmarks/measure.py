@@ -1,6 +1,7 @@
 """One measurement, run in its own process so that its peak memory is its own; prints JSON.
 
     python benchmarks/measure.py build ROOT          # the build: read + verify, ingest, exports, store
+    python benchmarks/measure.py command ROOT        # the whole `spacekg build` command, checks and views included
     python benchmarks/measure.py checks ROOT         # SHACL shapes and OWL reasoning, each timed
     python benchmarks/measure.py views ROOT          # the HTML views
     python benchmarks/measure.py rdflib ROOT         # the same build through rdflib alone (baseline)
@@ -27,7 +28,7 @@ def main(what: str, root: str, store: str | None = None) -> dict:
     from spacekg.paths import Layout
 
     layout = Layout(Path(root))
-    return {"build": build, "checks": checks, "views": views, "rdflib": rdflib_build,
+    return {"build": build, "command": command, "checks": checks, "views": views, "rdflib": rdflib_build,
             "queries": queries}[what](layout, *([store] if store else []))
 
 
@@ -67,6 +68,19 @@ def build(layout) -> dict:
 
 def _quiet(_message: str) -> None:
     pass
+
+
+def command(layout) -> dict:
+    """`spacekg build -q` run as a child process, from start to exit: everything a user waits for."""
+    import subprocess
+
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "spacekg.cli", "--root", str(layout.root), "build", "-q"],
+                          capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr.strip().splitlines()[-1])
+    return {"total": seconds, "warnings": [line for line in done.stderr.splitlines() if "warning" in line]}
 
 
 def checks(layout) -> dict:
@@ -154,5 +168,8 @@ def queries(layout, store: str) -> dict:
 
 if __name__ == "__main__":
     outcome = main(*sys.argv[1:])
-    outcome["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    outcome["peak_rss_mb"] = own.ru_maxrss / 1024
+    outcome["largest_child_rss_mb"] = children.ru_maxrss / 1024  # worker processes, or the command
+    outcome["cpu_s"] = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
     print(json.dumps(outcome))

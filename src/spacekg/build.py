@@ -17,8 +17,8 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
 from .checks.stages import check_reasoning, check_shapes
-from .exports.rdf import RdfFiles, union_graph
-from .ingest import chunks
+from .exports.rdf import RdfFiles, serialized_statements, union_graph
+from .ingest import Ingest, chunks
 from .namespaces import SKG
 from .ontology import Schema, load_ontology
 from .oxigraph import ExactOxigraphStore, count_triples, dataset_over, to_oxigraph
@@ -125,9 +125,16 @@ def write_graph(ontology: Graph, corpus: Corpus, folder: Path, say: Callable[[st
         "into N-Quads, N-Triples and the Oxigraph store")
     rdf = RdfFiles(folder)
     store = StoreWriter(folder, rdf.nquads_path)
+    ingest = Ingest(ontology, corpus)
+    parallel = sum(len(s.facts) for s in corpus.statements) > PARALLEL_FACTS
     try:
-        for chunk in chunks(ontology, corpus):
+        for chunk in ingest.head():
             store.add(rdf.add(chunk), len(chunk.quads), chunk.exact)
+        statements = serialized_statements(ingest, parallel)
+        for document, part in zip(corpus.documents, statements):
+            chunk = ingest.document_chunk(document)
+            store.add(rdf.add(chunk), len(chunk.quads), chunk.exact)
+            store.add(rdf.add_serialized(part.nquads, part.ntriples, part.quads), part.quads, part.exact_quads())
     except BaseException:
         rdf.close()
         store.abandon()
@@ -137,6 +144,10 @@ def write_graph(ontology: Graph, corpus: Corpus, folder: Path, say: Callable[[st
         return dataset_over(ExactOxigraphStore(store.close(), exact=store.exact()))
 
     return BuildResult(corpus, rdf.triples, opened, rdf=rdf, store=store)
+
+
+# Above this many facts, statement nodes are made by worker processes (one per core).
+PARALLEL_FACTS = 5_000
 
 
 def write_exports(result: BuildResult, layout: Layout, folder: Path, say: Callable[[str], None]) -> None:

@@ -52,22 +52,46 @@ class Chunk:
         return cls(quads, exact=rewritten(quads))
 
 
+class Ingest:
+    """The knowledge graph of a corpus as chunks: the ontology and the registry (:meth:`head`),
+    then for each document its metadata and direct facts (:meth:`document_chunk`) and its
+    statements (:meth:`statement_chunk`, which depends on nothing but the document's statements,
+    so that worker processes can make them)."""
+
+    def __init__(self, ontology: Graph, corpus: Corpus):
+        self.ontology = ontology
+        self.corpus = corpus
+        self.terms = _Terms()
+        self.direct = _direct_claims(corpus.statements)
+        self.by_document: dict[str, list[Statement]] = defaultdict(list)
+        for statement in corpus.statements:
+            self.by_document[statement.document].append(statement)
+
+    def chunks(self) -> Iterator[Chunk]:
+        """The whole graph, a named graph (or part of one) at a time, in a fixed order."""
+        yield from self.head()
+        for document in self.corpus.documents:
+            yield self.document_chunk(document)
+            yield self.statement_chunk(document.id)
+
+    def head(self) -> Iterator[Chunk]:
+        yield Chunk.of(_ontology_quads(self.ontology, self.terms))
+        entities = list(self.corpus.entities.values())
+        for start in range(0, len(entities), _ENTITIES_PER_CHUNK):
+            yield Chunk.of(_registry_quads(entities[start:start + _ENTITIES_PER_CHUNK], self.terms))
+
+    def document_chunk(self, document: Document) -> Chunk:
+        graph = self.terms(document_graph(document.id))
+        return Chunk.of(_document_quads(document, self.by_document[document.id], self.direct, graph, self.terms))
+
+    def statement_chunk(self, document_id: str) -> Chunk:
+        graph = self.terms(document_graph(document_id))
+        return _statement_chunk(self.by_document[document_id], graph, self.terms)
+
+
 def chunks(ontology: Graph, corpus: Corpus) -> Iterator[Chunk]:
-    """The whole knowledge graph, a named graph (or part of one) at a time, in a fixed order."""
-    terms = _Terms()
-    yield Chunk.of(_ontology_quads(ontology, terms))
-    entities = list(corpus.entities.values())
-    for start in range(0, len(entities), _ENTITIES_PER_CHUNK):
-        yield Chunk.of(_registry_quads(entities[start:start + _ENTITIES_PER_CHUNK], terms))
-    direct = _direct_claims(corpus.statements)
-    by_document: dict[str, list[Statement]] = defaultdict(list)
-    for statement in corpus.statements:
-        by_document[statement.document].append(statement)
-    for document in corpus.documents:
-        statements = by_document[document.id]
-        graph = terms(document_graph(document.id))
-        yield Chunk.of(_document_quads(document, statements, direct, graph, terms))
-        yield _statement_chunk(statements, graph, terms)
+    """The whole knowledge graph as chunks in a fixed order (see :class:`Ingest`)."""
+    return Ingest(ontology, corpus).chunks()
 
 
 class _Terms:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, Iterable, TypeVar
+from typing import Callable, Iterable, Iterator, TypeVar
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")
@@ -27,3 +27,16 @@ def map_jobs(function: Callable[[Job], Result], jobs: Iterable[Job], parallel: b
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
         return list(pool.map(function, jobs, chunksize=max(1, len(jobs) // (count * 8))))
+
+
+def stream_jobs(function: Callable[[Job], Result], jobs: Iterable[Job], parallel: bool,
+                batch: int = 16) -> Iterator[Result]:
+    """Like :func:`map_jobs`, but results come one by one, in order, as soon as they are ready."""
+    jobs = list(jobs)
+    count = min(workers(), len(jobs))
+    if not parallel or count < 2:
+        yield from (function(job) for job in jobs)
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+        yield from pool.map(function, jobs, chunksize=batch)

@@ -11,14 +11,16 @@ graph's Turtle is pyoxigraph's.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
-from ..ingest import INFERRED_GRAPH, Chunk
+from ..ingest import INFERRED_GRAPH, Chunk, Ingest
 from ..namespaces import PREFIXES, make_graph
-from ..parallel import map_jobs
+from ..parallel import map_jobs, stream_jobs
 from ..oxigraph import ExactOxigraphStore, to_oxigraph
 
 FILES = ("spacekg.ttl", "spacekg.trig", "spacekg.nq", "spacekg.nt", "spacekg.jsonld")
@@ -42,7 +44,6 @@ class RdfFiles:
     def add(self, chunk: Chunk) -> int:
         """Append a chunk to N-Quads and its new triples to N-Triples; returns the N-Quads file's
         size so far, flushed (for readers of the file while it is written)."""
-        ox.serialize(chunk.quads, self._nquads, ox.RdfFormat.N_QUADS)
         if chunk.minted:
             triples = [quad.triple for quad in chunk.quads]
         else:  # the same triple may be in several graphs (a fact in the registry and in documents)
@@ -53,8 +54,14 @@ class RdfFiles:
                 if triple not in seen:
                     seen.add(triple)
                     triples.append(triple)
-        ox.serialize(triples, self._ntriples, ox.RdfFormat.N_TRIPLES)
-        self.triples += len(triples)
+        return self.add_serialized(ox.serialize(chunk.quads, format=ox.RdfFormat.N_QUADS),
+                                   ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), len(triples))
+
+    def add_serialized(self, nquads: bytes, ntriples: bytes, triples: int) -> int:
+        """Append a minted chunk already written as N-Quads and N-Triples (see :func:`serialized`)."""
+        self._nquads.write(nquads)
+        self._ntriples.write(ntriples)
+        self.triples += triples
         self._nquads.flush()
         return self._nquads.tell()
 
@@ -77,6 +84,40 @@ class RdfFiles:
         self._nquads.close()
         self._ntriples.close()
         self._seen = set()
+
+
+@dataclass
+class Serialized:
+    """A minted chunk as N-Quads and N-Triples text, with its count and its exact-datatype quads."""
+
+    nquads: bytes
+    ntriples: bytes
+    quads: int
+    exact: bytes
+
+    def exact_quads(self) -> list[ox.Quad]:
+        return list(ox.parse(self.exact, ox.RdfFormat.N_QUADS)) if self.exact else []
+
+
+def serialized_statements(ingest: Ingest, parallel: bool) -> Iterator[Serialized]:
+    """Each document's statement chunk, in document order, serialized by worker processes (one
+    per core) when ``parallel``: making and writing these quads is most of a large build's work."""
+    global _INGEST
+    _INGEST = ingest
+    try:
+        yield from stream_jobs(_serialize_statements, [d.id for d in ingest.corpus.documents], parallel)
+    finally:
+        _INGEST = None
+
+
+_INGEST: Ingest | None = None  # what forked workers of serialized_statements read
+
+
+def _serialize_statements(document_id: str) -> Serialized:
+    chunk = _INGEST.statement_chunk(document_id)
+    return Serialized(ox.serialize(chunk.quads, format=ox.RdfFormat.N_QUADS),
+                      ox.serialize([quad.triple for quad in chunk.quads], format=ox.RdfFormat.N_TRIPLES),
+                      len(chunk.quads), ox.serialize(chunk.exact, format=ox.RdfFormat.N_QUADS))
 
 
 def _read(path: Path):
