@@ -16,22 +16,14 @@ def workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def map_jobs(function: Callable[[Job], Result], jobs: Iterable[Job], parallel: bool) -> list[Result]:
-    """``function`` applied to every job, in order; by worker processes when ``parallel`` and the
-    machine has more than one core. ``function`` must be a module-level function, and jobs and
-    results picklable. Workers are forked, so they start at once with the caller's modules."""
-    jobs = list(jobs)
-    count = min(workers(), len(jobs))
-    if not parallel or count < 2:
-        return [function(job) for job in jobs]
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
-        return list(pool.map(function, jobs, chunksize=max(1, len(jobs) // (count * 8))))
-
-
 def stream_jobs(function: Callable[[Job], Result], jobs: Iterable[Job], parallel: bool,
                 batch: int = 16) -> Iterator[Result]:
-    """Like :func:`map_jobs`, but results come one by one, in order, as soon as they are ready."""
+    """``function`` applied to every job; results come in order, each as soon as it is ready.
+
+    With ``parallel`` on a machine of several cores, worker processes (one per core) do the work,
+    ``batch`` jobs at a time. ``function`` must be a module-level function and its results
+    picklable. Workers are forked, so they start at once and see what the caller has loaded.
+    """
     jobs = list(jobs)
     count = min(workers(), len(jobs))
     if not parallel or count < 2:
@@ -40,3 +32,9 @@ def stream_jobs(function: Callable[[Job], Result], jobs: Iterable[Job], parallel
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
         yield from pool.map(function, jobs, chunksize=batch)
+
+
+def map_jobs(function: Callable[[Job], Result], jobs: Iterable[Job], parallel: bool) -> list[Result]:
+    """Every result of :func:`stream_jobs`, as a list."""
+    jobs = list(jobs)
+    return list(stream_jobs(function, jobs, parallel, batch=max(1, len(jobs) // (workers() * 8))))
