@@ -63,32 +63,38 @@ def write_records(root: Path, folder: Path) -> dict[str, int]:
 
     layout = Layout(root)
     corpus = load_corpus(layout, Schema.from_graph(load_ontology(layout.ontology)))
-    records = {"entities.json": [], "entity-facts.json": [], "documents.json": [],
-               "statements.json": [], "claims.json": []}
+    written = records(corpus)
+    for name, rows in written.items():
+        with open(folder / name, "w", encoding="utf-8") as file:
+            json.dump(rows, file, ensure_ascii=False, separators=(",", ":"))
+    return {name: len(rows) for name, rows in written.items()}
+
+
+def records(corpus) -> dict[str, list[dict]]:
+    """The corpus as the mapping's records, by file name; every value is a string or a list of strings."""
+    out = {"entities.json": [], "entity-facts.json": [], "documents.json": [], "statements.json": [],
+           "claims.json": []}
     for entity in corpus.entities.values():
-        records["entities.json"].append(_present(
+        out["entities.json"].append(_present(
             id=entity.id, **{"class": str(entity.klass)}, label=entity.label, alt=entity.alt, abbr=entity.abbr,
             ja=entity.ja, description=entity.description, broader=[str(b) for b in entity.broader]))
-        records["entity-facts.json"] += [_present(subject_iri=str(entity.iri), property_iri=str(f.prop), **_value(f.value))
-                                         for f in entity.facts]
+        out["entity-facts.json"] += [_present(subject_iri=str(entity.iri), property_iri=str(f.prop), **_value(f.value))
+                                     for f in entity.facts]
     for document in corpus.documents:
         issued = document.issued
-        records["documents.json"].append(_present(
+        out["documents.json"].append(_present(
             id=document.id, **{"class": str(document.klass)}, title=document.title,
             creators=[str(c) for c in document.creators], publisher=document.publisher and str(document.publisher),
             issued=issued and str(issued), issued_datatype=issued and str(issued.datatype),
             about=[str(a) for a in document.about], note=document.note))
     for s in corpus.statements:
         q = s.quote
-        records["statements.json"].append(dict(document=s.document, statement=s.id, exact=q.exact,
-                                                prefix=q.prefix, suffix=q.suffix, start=str(q.start), end=str(q.end)))
-        records["claims.json"] += [_present(
+        out["statements.json"].append(dict(document=s.document, statement=s.id, exact=q.exact,
+                                           prefix=q.prefix, suffix=q.suffix, start=str(q.start), end=str(q.end)))
+        out["claims.json"] += [_present(
             document=s.document, statement=s.id, slug=f.slug, subject_iri=str(s.subject), property_iri=str(f.prop),
             **_value(f.value), rank=str(s.rank), note=s.note) for f in s.facts]
-    for name, rows in records.items():
-        with open(folder / name, "w", encoding="utf-8") as file:
-            json.dump(rows, file, ensure_ascii=False, separators=(",", ":"))
-    return {name: len(rows) for name, rows in records.items()}
+    return out
 
 
 def _value(value) -> dict[str, str]:
@@ -128,6 +134,7 @@ def run_morph_kgc(folder: Path, processes: int = 1, python: Path | None = None) 
         raise RuntimeError(f"Morph-KGC failed ({process.returncode}): {text.strip().splitlines()[-1:]}")
     own = re.search(r"Materialization finished in ([\d.]+) seconds", text)
     result = {"morph_kgc_s": seconds, "materialization_s": float(own.group(1)) if own else None,
+              "morph_kgc_cpu_s": usage.ru_utime + usage.ru_stime,  # its processes', less sensitive to load
               "peak_rss_mb": usage.ru_maxrss / 1024}  # the largest of its processes (Linux: KiB)
     if tree is not None:
         result["tree_peak_rss_mb"] = tree.stop()
@@ -184,12 +191,12 @@ def measure(root: Path, processes: int = 1, keep: Path | None = None) -> dict:
         with tempfile.TemporaryDirectory(prefix="spacekg-morph-") as folder:
             return measure(root, processes, Path(folder))
     keep.mkdir(parents=True, exist_ok=True)
-    start = time.perf_counter()
-    records = write_records(Path(root), keep)
-    prepare = time.perf_counter() - start
-    result = {"prepare_s": prepare, **run_morph_kgc(keep, processes)}
+    start, cpu = time.perf_counter(), time.process_time()
+    counts = write_records(Path(root), keep)
+    result = {"prepare_s": time.perf_counter() - start, "prepare_cpu_s": time.process_time() - cpu,
+              **run_morph_kgc(keep, processes)}
     result["triples"], result["distinct_triples"] = count_triples(keep / OUTPUT)
-    result.update(records=records, processes=processes, morph_kgc=morph_kgc_version())
+    result.update(records=counts, processes=processes, morph_kgc=morph_kgc_version())
     return result
 
 
@@ -227,9 +234,14 @@ def compare(morph_nt: Path, spacekg_nt: Path, ontology: Path) -> dict:
 
 def build(root: Path) -> dict:
     """spacekg's build of ROOT (benchmarks/measure.py, its own process): the other side of the ratio."""
-    done = subprocess.run([sys.executable, str(HERE / "measure.py"), "build", str(root)],
-                          capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    with tempfile.TemporaryFile("w+") as out:
+        process = subprocess.Popen([sys.executable, str(HERE / "measure.py"), "build", str(root)], stdout=out)
+        _, status, usage = os.wait4(process.pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise RuntimeError(f"benchmarks/measure.py build {root} failed")
+        out.seek(0)
+        result = json.loads(out.read().strip().splitlines()[-1])
+    return result | {"cpu_s": usage.ru_utime + usage.ru_stime}
 
 
 def main() -> None:
@@ -258,6 +270,7 @@ def main() -> None:
     if builds:
         result["spacekg_build"] = _build_medians(builds)
         result["ratio_time_morph_kgc_to_build"] = result["morph_kgc_s"] / result["spacekg_build"]["total_s"]
+        result["ratio_cpu_morph_kgc_to_build"] = result["morph_kgc_cpu_s"] / result["spacekg_build"]["cpu_s"]
         result["ratio_peak_morph_kgc_to_build"] = result["peak_rss_mb"] / result["spacekg_build"]["peak_rss_mb"]
     if args.compare:
         built = args.root / "output" / "spacekg.nt"
@@ -269,15 +282,18 @@ def main() -> None:
 
 def _build_medians(builds: list[dict]) -> dict:
     median = statistics.median
-    return {"total_s": median(b["total"] for b in builds), "peak_rss_mb": median(b["peak_rss_mb"] for b in builds),
+    return {"total_s": median(b["total"] for b in builds), "cpu_s": median(b["cpu_s"] for b in builds),
+            "peak_rss_mb": median(b["peak_rss_mb"] for b in builds),
             "times": {stage: median(b["times"][stage] for b in builds) for stage in builds[0]["times"]},
             "triples": builds[0]["triples"], "runs_total_s": [round(b["total"], 2) for b in builds],
+            "runs_cpu_s": [round(b["cpu_s"], 2) for b in builds],
             "runs_peak_rss_mb": [round(b["peak_rss_mb"]) for b in builds]}
 
 
 def _medians(runs: list[dict]) -> dict:
     result = dict(runs[-1])
-    for key in ("prepare_s", "morph_kgc_s", "materialization_s", "peak_rss_mb", "tree_peak_rss_mb"):
+    for key in ("prepare_s", "prepare_cpu_s", "morph_kgc_s", "morph_kgc_cpu_s", "materialization_s", "peak_rss_mb",
+                "tree_peak_rss_mb"):
         values = [run[key] for run in runs if run.get(key) is not None]
         if values:
             result[key] = statistics.median(values)
