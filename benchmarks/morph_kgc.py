@@ -32,8 +32,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 MAPPING = HERE / "rml" / "spacekg.rml.ttl"
 OUTPUT = "spacekg-morph.nt"
-# Morph-KGC drops a row whose value is one of these; its default ("" and "nan") would drop the
-# empty prefix of a quote that starts its text. No record holds this text.
+# Morph-KGC drops a row whose value is one of these; its default ("" and "nan") would drop the empty
+# suffix of a quote that ends its text (or prefix, at its start). No record holds this text.
 NO_NULL = "spacekg-morph-kgc-has-no-null-value"
 CONFIG = """[CONFIGURATION]
 output_file = {output}
@@ -116,8 +116,8 @@ def run_morph_kgc(folder: Path, processes: int = 1, python: Path | None = None) 
     """Run Morph-KGC on the records in ``folder``; wall time, peak memory, its own timing."""
     python = python or morph_python()
     if not python.exists():
-        raise SystemExit(f"{python}: no Python with Morph-KGC here; run `make install-bench` "
-                         "or set SPACEKG_MORPH_KGC_PYTHON")
+        raise RuntimeError(f"{python}: no Python with Morph-KGC here; run `make install-bench` "
+                           "or set SPACEKG_MORPH_KGC_PYTHON")
     shutil.copy(MAPPING, folder / MAPPING.name)
     (folder / "config.ini").write_text(CONFIG.format(output=OUTPUT, processes=processes, no_null=NO_NULL,
                                                      mapping=MAPPING.name), encoding="utf-8")
@@ -264,7 +264,7 @@ def main() -> None:
             runs.append(measure(args.root, args.processes, args.keep))
             if args.build:
                 builds.append(build(args.root))
-    except SpacekgError as error:
+    except (SpacekgError, RuntimeError) as error:
         raise SystemExit(f"error: {error}") from None
     result = _medians(runs)
     if builds:
