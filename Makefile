@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # a triple store, Java for the OWL reasoner.
 DEBIAN_PACKAGES := chromium chromium-driver fonts-noto-cjk raptor2-utils virtuoso-opensource default-jre-headless
 
-.PHONY: run test build install install-test system-deps bench clean
+.PHONY: run test build install install-test install-bench system-deps bench clean
 
 run: install
 	$(BIN)/spacekg build
@@ -42,7 +42,16 @@ system-deps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
-bench: install-test
+# Morph-KGC, measured next to the build by benchmarks/morph_kgc.py, pins pyoxigraph < 0.4 and
+# rdflib < 7.3: it cannot share spacekg's environment and gets its own inside .venv.
+install-bench: $(VENV)/morph-kgc/.installed
+
+$(VENV)/morph-kgc/.installed: benchmarks/rml/requirements.txt
+	$(PYTHON) -m venv $(VENV)/morph-kgc
+	$(VENV)/morph-kgc/bin/pip install --quiet -r benchmarks/rml/requirements.txt
+	touch $@
+
+bench: install-test install-bench
 	$(BIN)/python benchmarks/run.py
 
 clean:
