@@ -10,7 +10,6 @@ import pytest
 
 from spacekg.views.html import write_graph
 from spacekg.views.network import build_network
-from spacekg.views.write import asserted
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -94,7 +93,7 @@ class Visit:
 
 
 def test_graph_page(browser, built, layout):
-    network = build_network(asserted(built.dataset))
+    network = build_network(built.dataset)
     visit = Visit(browser, layout.output / "graph.html")
     visit.wait_for_graph()
     assert visit.page.evaluate("network.body.data.nodes.length") == network.number_of_nodes()
@@ -113,7 +112,7 @@ def test_graph_page(browser, built, layout):
 def test_focused_page_and_find_box(browser, built, tmp_path):
     from spacekg.views import filters
 
-    network = filters.by_focus(build_network(asserted(built.dataset)), "JAXA", 2)
+    network = filters.by_focus(build_network(built.dataset), "JAXA", 2)
     path = write_graph(network, tmp_path / "jaxa.html", "around JAXA")
     visit = Visit(browser, path)
     visit.wait_for_graph()

@@ -16,16 +16,19 @@ from spacekg.cli import main
 from spacekg.namespaces import KG, SKG, make_graph
 from spacekg.views import filters
 from spacekg.views.html import render
+from spacekg.oxigraph import ExactOxigraphStore, dataset_over
 from spacekg.views.network import build_network
+from spacekg.views.source import open_source
 from spacekg.views.stats import compute
-from spacekg.views.write import VIEW_FILES, asserted
+from spacekg.views.write import VIEW_FILES
 
 EVIL = '</script><img src=x onerror="window.pwned=1"> & \'quotes\' <!--'
 
 
 @pytest.fixture(scope="session")
 def dataset(built):
-    return asserted(built.dataset)
+    """What the views read (the asserted graphs), as an rdflib dataset."""
+    return dataset_over(ExactOxigraphStore(open_source(built.dataset).store))
 
 
 @pytest.fixture(scope="session")
@@ -133,9 +136,9 @@ def test_labels_are_escaped_in_the_page():
 def test_page_is_byte_identical_across_runs(layout, tmp_path):
     """A fresh process (another hash seed) draws the same page from the built graph."""
     script = ("import sys; from pathlib import Path; from spacekg.paths import Layout; "
-              "from spacekg.store import open_dataset; from spacekg.views.write import asserted, GRAPH_TITLE; "
+              "from spacekg.store import open_dataset; from spacekg.views.write import GRAPH_TITLE; "
               "from spacekg.views.network import build_network; from spacekg.views.html import write_graph; "
-              "write_graph(build_network(asserted(open_dataset(Layout(Path(sys.argv[1]))))), Path(sys.argv[2]), "
+              "write_graph(build_network(open_dataset(Layout(Path(sys.argv[1])))), Path(sys.argv[2]), "
               "GRAPH_TITLE, index_link='index.html')")
     pages = []
     for seed in ("1", "2"):
