@@ -113,24 +113,33 @@ def _node_size(network: nx.MultiDiGraph, node: str) -> float:
 
 
 def make_pyvis(network: nx.MultiDiGraph) -> Network:
-    """The pyvis network: nodes with tooltip, colour, shape and position; edges with labels and quotes."""
+    """The pyvis network: nodes with tooltip, colour, shape and position; edges with labels and quotes.
+
+    The node and edge records are the ones pyvis's add_node and add_edge make, built here directly:
+    those methods check for duplicates in lists, which takes minutes on tens of thousands of edges."""
     big = network.number_of_nodes() > PYTHON_LAYOUT_LIMIT
     where = radial_positions(network) if big else positions(network)
     sizes = {node: _node_size(network, node) for node in network.nodes}
-    large = fonts(network, where, sizes)  # labels big enough to read when the whole graph is in view
+    # labels big enough to read when the whole graph is in view, placed only where positions are final
+    large = fonts(network, {} if big else where, sizes)
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
     for node in sorted(network.nodes):
         data = network.nodes[node]
         category = BY_NAME.get(data.get("category"), BY_NAME["other"])
-        extra = {"x": where[node][0], "y": where[node][1]} if node in where else {}
+        record = {"x": where[node][0], "y": where[node][1]} if node in where else {}
         if node in large:
-            extra["font"] = large[node]
-        net.add_node(node, label=display_label(data, label_limit(category.name)), title=node_tooltip(node, data),
-                     shape=category.shape, color=data.get("color", category.color), size=sizes[node], **extra)
+            record["font"] = large[node]
+        record.update(title=node_tooltip(node, data), size=sizes[node], id=node,
+                      label=display_label(data, label_limit(category.name)) or node, shape=category.shape,
+                      color=data.get("color", category.color))
+        net.nodes.append(record)
+        net.node_ids.append(node)
+        net.node_map[node] = record
     edges = sorted(network.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2]))
     for number, (source, target, key, data) in enumerate(edges, start=1):
-        net.add_edge(source, target, id=f"e{number}", label=data.get("label", key),
-                     title=edge_tooltip(network, source, target, data))
+        net.edges.append({"id": f"e{number}", "label": data.get("label", key),
+                          "title": edge_tooltip(network, source, target, data),
+                          "from": source, "to": target, "arrows": "to"})
     net.options = options(big, network.number_of_edges())
     return net
 

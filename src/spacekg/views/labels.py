@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import networkx as nx
+import numpy as np
 
 from .network import display_label
 
@@ -33,8 +34,10 @@ class Box:
     def overlaps(self, other: Box) -> bool:
         return self.left < other.right and other.left < self.right and self.top < other.bottom and other.top < self.bottom
 
-    def covers(self, x: float, y: float, radius: float) -> bool:
-        return self.left - radius < x < self.right + radius and self.top - radius < y < self.bottom + radius
+    def covers(self, nodes: np.ndarray) -> np.ndarray:
+        """Which of the nodes (rows of x, y, radius) it covers, in part or whole."""
+        x, y, r = nodes[:, 0], nodes[:, 1], nodes[:, 2]
+        return (self.left - r < x) & (x < self.right + r) & (self.top - r < y) & (y < self.bottom + r)
 
 
 def label_limit(category: str) -> int:
@@ -47,6 +50,9 @@ def fonts(network: nx.MultiDiGraph, where: dict[str, tuple[float, float]], sizes
     whose label is not the ordinary one; ``where`` holds the positions, ``sizes`` the node sizes."""
     chosen: dict[str, dict] = {}
     placed: list[Box] = []
+    order = sorted(where)
+    nodes = np.array([(*where[n], sizes[n]) for n in order], dtype=float).reshape(-1, 3)
+    index = {n: i for i, n in enumerate(order)}
     degree = dict(network.degree())
     meetings = [n for n, c in network.nodes(data="category") if c == "meeting"]
     others = [n for n, c in network.nodes(data="category") if c not in FONTS]
@@ -59,7 +65,7 @@ def fonts(network: nx.MultiDiGraph, where: dict[str, tuple[float, float]], sizes
             continue
         text = display_label(network.nodes[node], label_limit(category))
         options = [_box(where[node], sizes[node], size, text, above) for above in (False, True)]
-        clashes = [_clashes(box, node, placed, where, sizes) for box in options]
+        clashes = [_clashes(box, index[node], placed, nodes) for box in options]
         best = min((0, 1), key=lambda i: (clashes[i], i))
         if clashes[best] and category != "meeting":
             continue
@@ -80,7 +86,8 @@ def _box(point: tuple[float, float], node_size: float, font: float, text: str, a
     return Box(x - width / 2, top, x + width / 2, top + font)
 
 
-def _clashes(box: Box, node: str, placed: list[Box], where: dict, sizes: dict) -> int:
-    """How many labels already placed and other nodes the box would cover."""
-    covered = sum(1 for other, (x, y) in where.items() if other != node and box.covers(x, y, sizes[other]))
-    return covered + sum(1 for other in placed if box.overlaps(other))
+def _clashes(box: Box, own: int, placed: list[Box], nodes: np.ndarray) -> int:
+    """How many labels already placed and other nodes (rows of ``nodes`` but ``own``) the box would cover."""
+    covered = box.covers(nodes)
+    covered[own] = False
+    return int(covered.sum()) + sum(1 for other in placed if box.overlaps(other))
