@@ -143,8 +143,9 @@ def _betweenness(graph: nx.Graph) -> tuple[dict[str, float], dict]:
     """Betweenness centrality (normalized), exact or sampled (see the module docstring), and how."""
     if graph.number_of_nodes() <= EXACT_BETWEENNESS_LIMIT:
         return nx.betweenness_centrality(graph, normalized=True), {"method": "exact"}
-    values = nx.betweenness_centrality(graph, k=BETWEENNESS_PIVOTS, normalized=True, seed=BETWEENNESS_SEED)
-    return values, {"method": "sampled", "pivots": BETWEENNESS_PIVOTS, "seed": BETWEENNESS_SEED}
+    pivots = min(BETWEENNESS_PIVOTS, graph.number_of_nodes())
+    values = nx.betweenness_centrality(graph, k=pivots, normalized=True, seed=BETWEENNESS_SEED)
+    return values, {"method": "sampled", "pivots": pivots, "seed": BETWEENNESS_SEED}
 
 
 def betweenness_note(stats: dict) -> str:
