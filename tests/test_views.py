@@ -239,11 +239,11 @@ def _distances(network, centre: str) -> dict[str, int]:
 
 
 def test_overview_draws_the_nodes_nearest_to_the_dialogue(built, network):
-    from spacekg.views.write import overview
+    from spacekg.views.overview import overview_of
 
     source = open_source(built.dataset)
-    drawn = overview(source, limit=60)
-    again = overview(source, limit=60)
+    drawn = overview_of(source, limit=60)
+    again = overview_of(source, limit=60)
     assert sorted(drawn.network.nodes) == sorted(again.network.nodes)
     assert 50 <= drawn.network.number_of_nodes() <= 60 and not drawn.whole
     assert drawn.total == network.number_of_nodes()
@@ -256,7 +256,7 @@ def test_overview_draws_the_nodes_nearest_to_the_dialogue(built, network):
         assert network.edges[source_node, target, key] == data  # the same facts and quotes as the whole graph
     assert f"{network.number_of_nodes() - drawn.network.number_of_nodes()} more nodes are not drawn" in drawn.left_out
     assert "spacekg viz --focus" in drawn.left_out
-    whole = overview(source)
+    whole = overview_of(source)
     assert whole.whole and whole.note == "" and whole.network.number_of_nodes() == network.number_of_nodes()
 
 

@@ -37,12 +37,13 @@ def run(args, layout) -> int:
     from ..views.html import write_graph
     from ..views.network import build_network
     from ..views.source import open_source
-    from ..views.write import GRAPH_TITLE, overview
+    from ..views.overview import overview_of
+    from ..views.write import GRAPH_TITLE
 
     source = open_source(open_dataset(layout))
     left_out = ""
     if not (args.meeting or args.year or args.classes or args.country or args.focus):
-        drawn = overview(source)
+        drawn = overview_of(source)
         network, left_out = drawn.network, drawn.left_out
         applied = [drawn.note] if drawn.note else []
         if args.provenance:  # the statements about the drawn nodes, and their quotes

@@ -1,4 +1,4 @@
-"""Which nodes the views read when the graph is too large to draw whole.
+"""Which nodes the views read when the graph is too large to draw whole (:func:`overview_of`).
 
 A graph of at most OVERVIEW_LIMIT nodes (entities and source documents) is drawn whole. A larger
 one is drawn around the series the project is about, the Comprehensive Dialogue on Space: the
@@ -15,12 +15,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+import networkx as nx
 from rdflib import URIRef
 
 from ..namespaces import COMPREHENSIVE_DIALOGUE
+from .network import all_nodes, build_network, english_values
 from .source import Source, is_member
 
 OVERVIEW_LIMIT = 250
+HOW_TO_SEE_MORE = "draw any part with spacekg viz --focus NODE --depth N, or --meeting ID"
 
 # Links that are not drawn (see network.NOT_EDGES) or that lead to provenance nodes.
 _NOT_LINKS = "rdf:type, skos:inScheme, skg:eventStatus, rdf:subject, rdf:object"
@@ -93,3 +96,44 @@ def series_nodes(source: Source, series: URIRef = COMPREHENSIVE_DIALOGUE) -> lis
     events = sorted(set(meetings) | {row[0].value for row in rows})
     linked = source.about("SELECT DISTINCT ?other WHERE { {values} ?node ?link ?other FILTER(isIRI(?other)) }", events)
     return sorted({str(series), *events} | {row[0].value for row in linked if is_member(row[0].value)})
+
+
+@dataclass
+class Overview:
+    """The network drawn in graph.html, and what it leaves out."""
+
+    network: nx.MultiDiGraph
+    total: int  # nodes in the whole graph
+    choice: str = ""  # which nodes are drawn when not all: "nearest to the …"
+
+    @property
+    def whole(self) -> bool:
+        return not self.choice
+
+    @property
+    def note(self) -> str:
+        """For the page's header."""
+        return "" if self.whole else f"overview of {self.total:,} nodes (see below the legend)"
+
+    @property
+    def left_out(self) -> str:
+        """For the page's legend: what is drawn and what not, and how to see the rest."""
+        if self.whole:
+            return ""
+        return (f"Drawn: the {self.network.number_of_nodes():,} nodes {self.choice}. "
+                f"{self.total - self.network.number_of_nodes():,} more nodes are not drawn; {HOW_TO_SEE_MORE}.")
+
+
+def overview_of(source: Source, limit: int | None = None) -> Overview:
+    """The whole graph if it has at most ``limit`` nodes (default OVERVIEW_LIMIT), else the nodes
+    nearest to the series."""
+    limit = OVERVIEW_LIMIT if limit is None else limit
+    total = size(source).nodes
+    if total <= limit:
+        network = build_network(source)
+        return Overview(network, network.number_of_nodes())
+    series = str(COMPREHENSIVE_DIALOGUE)
+    if not series_meetings(source):  # not this project's corpus
+        return Overview(build_network(source, nodes=all_nodes(source)[:limit]), total, "first in order of id")
+    label = english_values(source, [series]).get(series, "Comprehensive Dialogue on Space")
+    return Overview(build_network(source, nodes=nearest(source, series, limit)), total, f"nearest to the {label}")
