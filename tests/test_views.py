@@ -365,3 +365,13 @@ def test_meeting_labels_are_large_and_clear_of_other_nodes(layout):
     top = five["y"] + five["size"] + 4 + font / 2 + five["font"].get("vadjust", 0)
     box = Box(five["x"] - width / 2, top, five["x"] + width / 2, top + font)
     assert not box.covers(np.array([[japan["x"], japan["y"], japan["size"]]]))[0]
+
+
+def test_viz_command_draws_the_overview_of_a_large_graph(layout, tmp_path, capsys, monkeypatch):
+    from spacekg.views import overview
+
+    monkeypatch.setattr(overview, "OVERVIEW_LIMIT", 60)
+    target = tmp_path / "graph.html"
+    assert main(["--root", str(layout.root), "viz", "-o", str(target)]) == 0
+    assert len(embedded_data(target.read_text(encoding="utf-8"))["nodes"]) <= 60
+    assert "(overview of 182 nodes" in capsys.readouterr().out

@@ -36,16 +36,15 @@ def run(args, layout) -> int:
     from ..views import filters
     from ..views.html import write_graph
     from ..views.network import build_network
-    from ..views.source import open_source
     from ..views.overview import overview_of
+    from ..views.source import open_source
     from ..views.write import GRAPH_TITLE
 
     source = open_source(open_dataset(layout))
-    left_out = ""
+    overview_note = left_out = ""
     if not (args.meeting or args.year or args.classes or args.country or args.focus):
-        drawn = overview_of(source)
-        network, left_out = drawn.network, drawn.left_out
-        applied = [drawn.note] if drawn.note else []
+        drawn = overview_of(source)  # the whole graph, or the overview of graph.html
+        network, applied, overview_note, left_out = drawn.network, [], drawn.note, drawn.left_out
         if args.provenance:  # the statements about the drawn nodes, and their quotes
             network = build_network(source, nodes=[iri for _, iri in network.nodes(data="iri")], provenance=True)
     else:
@@ -53,9 +52,8 @@ def run(args, layout) -> int:
         network, applied = _filtered(build_network(source, nodes=nodes, provenance=args.provenance), args)
     if args.provenance:
         applied.append("with provenance")
-    default = "graph.html" if not (applied or left_out) else "view.html"
-    path = Path(args.output) if args.output else layout.output / default
-    note = "; ".join(applied)
+    path = Path(args.output) if args.output else layout.output / ("view.html" if applied else "graph.html")
+    note = "; ".join(filter(None, [overview_note, *applied]))
     beside_index = path.resolve().parent == layout.output.resolve()
     write_graph(network, path, GRAPH_TITLE, note=note, index_link="index.html" if beside_index else None,
                 left_out=left_out)
