@@ -10,7 +10,6 @@ import pytest
 
 from spacekg.views.html import write_graph
 from spacekg.views.network import build_network
-from spacekg.views.write import asserted
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -94,12 +93,19 @@ class Visit:
 
 
 def test_graph_page(browser, built, layout):
-    network = build_network(asserted(built.dataset))
+    network = build_network(built.dataset)
     visit = Visit(browser, layout.output / "graph.html")
     visit.wait_for_graph()
     assert visit.page.evaluate("network.body.data.nodes.length") == network.number_of_nodes()
     assert visit.page.evaluate("network.body.data.edges.length") == network.number_of_edges()
     visit.page.screenshot(path=str(layout.output / "screenshot-graph.png"))
+    # with the whole graph in view, meeting labels are drawn at a readable size (vis-network hides
+    # labels under 5 px on screen), and so are those of a dozen of the most linked other nodes
+    on_screen = visit.page.evaluate("""() => network.body.data.nodes.get().filter(n => n.font)
+        .map(n => [n.shape, n.font.size * network.getScale()])""")
+    assert [size for shape, size in on_screen if shape == "star"] and \
+        all(size >= 8 for shape, size in on_screen if shape == "star")
+    assert len([size for shape, size in on_screen if shape != "star" and size >= 7]) >= 8
     text = visit.hover_node("jaxa")
     assert "Japan Aerospace Exploration Agency" in text and "宇宙航空研究開発機構" in text
     visit.page.screenshot(path=str(layout.output / "screenshot-graph-hover.png"))
@@ -113,7 +119,7 @@ def test_graph_page(browser, built, layout):
 def test_focused_page_and_find_box(browser, built, tmp_path):
     from spacekg.views import filters
 
-    network = filters.by_focus(build_network(asserted(built.dataset)), "JAXA", 2)
+    network = filters.by_focus(build_network(built.dataset), "JAXA", 2)
     path = write_graph(network, tmp_path / "jaxa.html", "around JAXA")
     visit = Visit(browser, path)
     visit.wait_for_graph()
@@ -121,6 +127,24 @@ def test_focused_page_and_find_box(browser, built, tmp_path):
     visit.page.fill("#find", "NASA")
     visit.page.dispatch_event("#find", "change")
     assert visit.page.evaluate("network.getSelectedNodes()") == ["nasa"]
+    assert visit.left_the_page == [] and visit.errors == []
+    visit.close()
+
+
+def test_overview_page_of_a_large_graph(browser, built, tmp_path):
+    """The overview drawn when a graph has too many nodes (here: more than 60) says what it leaves out."""
+    from spacekg.views.overview import overview_of
+    from spacekg.views.source import open_source
+
+    drawn = overview_of(open_source(built.dataset), limit=60)
+    path = write_graph(drawn.network, tmp_path / "overview.html", "overview", note=drawn.note, left_out=drawn.left_out)
+    visit = Visit(browser, path)
+    visit.wait_for_graph()
+    assert visit.page.evaluate("network.body.data.nodes.length") == drawn.network.number_of_nodes() <= 60
+    left_out = visit.page.locator("#left-out")
+    assert left_out.is_visible() and "more nodes are not drawn" in left_out.inner_text()
+    assert "overview of 182 nodes" in visit.page.locator("header").inner_text()
+    visit.page.screenshot(path=str(tmp_path / "overview.png"))
     assert visit.left_the_page == [] and visit.errors == []
     visit.close()
 

@@ -16,16 +16,19 @@ from spacekg.cli import main
 from spacekg.namespaces import KG, SKG, make_graph
 from spacekg.views import filters
 from spacekg.views.html import render
+from spacekg.oxigraph import ExactOxigraphStore, dataset_over
 from spacekg.views.network import build_network
+from spacekg.views.source import open_source
 from spacekg.views.stats import compute
-from spacekg.views.write import VIEW_FILES, asserted
+from spacekg.views.write import VIEW_FILES
 
 EVIL = '</script><img src=x onerror="window.pwned=1"> & \'quotes\' <!--'
 
 
 @pytest.fixture(scope="session")
 def dataset(built):
-    return asserted(built.dataset)
+    """What the views read (the asserted graphs), as an rdflib dataset."""
+    return dataset_over(ExactOxigraphStore(open_source(built.dataset).store))
 
 
 @pytest.fixture(scope="session")
@@ -133,9 +136,9 @@ def test_labels_are_escaped_in_the_page():
 def test_page_is_byte_identical_across_runs(layout, tmp_path):
     """A fresh process (another hash seed) draws the same page from the built graph."""
     script = ("import sys; from pathlib import Path; from spacekg.paths import Layout; "
-              "from spacekg.store import open_dataset; from spacekg.views.write import asserted, GRAPH_TITLE; "
+              "from spacekg.store import open_dataset; from spacekg.views.write import GRAPH_TITLE; "
               "from spacekg.views.network import build_network; from spacekg.views.html import write_graph; "
-              "write_graph(build_network(asserted(open_dataset(Layout(Path(sys.argv[1]))))), Path(sys.argv[2]), "
+              "write_graph(build_network(open_dataset(Layout(Path(sys.argv[1])))), Path(sys.argv[2]), "
               "GRAPH_TITLE, index_link='index.html')")
     pages = []
     for seed in ("1", "2"):
@@ -216,3 +219,159 @@ def test_stats_command_prints_a_table(layout, tmp_path, capsys):
     assert "deg.c" in out and "betw." in out
     assert "JAXA" in out and "communities (Louvain" in out
     assert json.loads(target.read_text(encoding="utf-8"))["organizations"]
+
+
+# --- reading the graph in place, and large graphs --------------------------------------------------
+
+def test_views_leave_out_the_inferred_graph(built, network):
+    """The reasoner's inverse properties are in built.dataset (graph:inferred) but drawn nowhere."""
+    inverses = {str(SKG.coChaired), str(SKG.participatedIn)}
+    if not any(built.dataset.triples((None, SKG.coChaired, None))):
+        pytest.skip("this build did not reason (no Java)")
+    assert not [d for _, _, d in network.edges(data=True) if d["property"] in inverses]
+    assert [d for _, _, d in network.edges(data=True) if d["property"] == str(SKG.coChairedBy)]
+
+
+def _distances(network, centre: str) -> dict[str, int]:
+    import networkx as nx
+
+    return nx.single_source_shortest_path_length(network.to_undirected(as_view=True), centre)
+
+
+def test_overview_draws_the_nodes_nearest_to_the_dialogue(built, network):
+    from spacekg.views.overview import overview_of
+
+    source = open_source(built.dataset)
+    drawn = overview_of(source, limit=60)
+    again = overview_of(source, limit=60)
+    assert sorted(drawn.network.nodes) == sorted(again.network.nodes)
+    assert 50 <= drawn.network.number_of_nodes() <= 60 and not drawn.whole
+    assert drawn.total == network.number_of_nodes()
+    assert {"comprehensive-dialogue-on-space", "cds-1", "cds-4", "cds-7", "cds-9"} <= set(drawn.network.nodes)
+    distance = _distances(network, "comprehensive-dialogue-on-space")
+    kept = [distance[n] for n in drawn.network.nodes]
+    left = [distance[n] for n in network.nodes if n in distance and n not in drawn.network]
+    assert max(kept) <= min(left)  # nearest first
+    for source_node, target, key, data in drawn.network.edges(keys=True, data=True):
+        assert network.edges[source_node, target, key] == data  # the same facts and quotes as the whole graph
+    assert f"{network.number_of_nodes() - drawn.network.number_of_nodes()} more nodes are not drawn" in drawn.left_out
+    assert "spacekg viz --focus" in drawn.left_out
+    whole = overview_of(source)
+    assert whole.whole and whole.note == "" and whole.network.number_of_nodes() == network.number_of_nodes()
+
+
+def test_views_of_a_graph_above_the_overview_limit(built, layout, tmp_path, monkeypatch):
+    """The large-graph path on the corpus: bounded page, same statistics, queries listed not run."""
+    from spacekg.views import overview
+    from spacekg.views.write import write_views
+
+    monkeypatch.setattr(overview, "OVERVIEW_LIMIT", 60)
+
+    class Result:
+        dataset, files = built.dataset, []
+
+    write_views(Result(), layout, tmp_path, lambda _: None)
+    data = embedded_data((tmp_path / "graph.html").read_text(encoding="utf-8"))
+    assert len(data["nodes"]) <= 60
+    html = (tmp_path / "graph.html").read_text(encoding="utf-8")
+    assert "more nodes are not drawn" in html and "overview of 182 nodes" in html
+    assert (tmp_path / "stats.json").read_bytes() == (layout.output / "stats.json").read_bytes()
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "spacekg query meetings" in index and "too many to run every query" in index
+    assert "<td>cds1-joint-statement-2013</td>" not in index  # no answer rows
+    assert "<td>cds1-joint-statement-2013</td>" in (layout.output / "index.html").read_text(encoding="utf-8")
+    assert (tmp_path / "ontology.html").read_bytes() == (layout.output / "ontology.html").read_bytes()
+    assert Result.files == [tmp_path / name for name in VIEW_FILES]
+
+
+def test_statistics_need_only_the_series_neighbourhood(built, network):
+    from spacekg.views.overview import series_nodes
+
+    source = open_source(built.dataset)
+    nodes = series_nodes(source)
+    assert len(nodes) < network.number_of_nodes()
+    assert compute(build_network(source, nodes=nodes)) == compute(network)
+
+
+def test_betweenness_is_sampled_above_a_size(network, monkeypatch):
+    from spacekg.views import stats
+
+    exact = compute(network)
+    assert exact["betweenness"] == {"method": "exact"}
+    monkeypatch.setattr(stats, "EXACT_BETWEENNESS_LIMIT", 10)
+    monkeypatch.setattr(stats, "BETWEENNESS_PIVOTS", 8)
+    sampled = compute(network)
+    assert sampled["betweenness"] == {"method": "sampled", "pivots": 8, "seed": stats.BETWEENNESS_SEED}
+    assert sampled == compute(network)  # the fixed seed: the same estimate every time
+    values = {o["id"]: o["betweenness_centrality"] for o in sampled["organizations"]}
+    assert all(0 <= v <= 1 for v in values.values())
+    assert values != {o["id"]: o["betweenness_centrality"] for o in exact["organizations"]}
+    assert "estimated from 8 of the 28 organizations" in stats.table(sampled)
+
+
+@pytest.mark.parametrize("name", ["JAXA", "jaxa", "kg:jaxa", "Japan Aerospace Exploration Agency",
+                                  "japan aerospace exploration agency", "宇宙航空研究開発機構", "CDS-7",
+                                  "doc:cds1-joint-statement-2013"])
+def test_names_resolve_in_the_store_as_in_the_network(built, network, name):
+    from spacekg.views.network import short_id
+
+    assert short_id(filters.resolve_iri(open_source(built.dataset), name)) == filters.resolve(network, name)
+
+
+def test_unknown_name_in_the_store_is_a_clear_error(built):
+    with pytest.raises(filters.FilterError) as error:
+        filters.resolve_iri(open_source(built.dataset), "JAXAA")
+    assert "no node is called 'JAXAA'" in str(error.value) and "jaxa" in error.value.hint
+
+
+@pytest.mark.parametrize("options", [
+    {"focus": "JAXA", "depth": 2}, {"focus": "jaxa", "depth": 2, "country": ["japan"]}, {"meeting": ["cds-5"], "country": ["japan"]},
+    {"year": ["2017"], "classes": ["organization"]}, {"focus": "cds-9", "depth": 2, "provenance": True},
+    {"meeting": ["cds-1", "cds-4"], "focus": "nasa", "depth": 1},
+])
+def test_filtered_views_read_only_their_neighbourhood(built, network, options):
+    """A filtered view made from the nodes :func:`filters.universe` finds is the view made from the
+    whole network."""
+    from types import SimpleNamespace
+
+    from spacekg.commands.viz import _filtered
+
+    args = SimpleNamespace(**{"meeting": [], "year": [], "classes": [], "country": [], "focus": None, "depth": 1,
+                              "keep_isolated": False, "provenance": False, **options})
+    source = open_source(built.dataset)
+    nodes = filters.universe(source, args.meeting, args.year, args.focus, args.depth)
+    small, applied = _filtered(build_network(source, nodes=nodes, provenance=args.provenance), args)
+    whole, _ = _filtered(build_network(source, provenance=args.provenance), args)
+    assert len(nodes) < network.number_of_nodes() and applied
+    assert dict(small.nodes(data=True)) == dict(whole.nodes(data=True))
+    assert sorted(small.edges(keys=True)) == sorted(whole.edges(keys=True))
+    assert small.number_of_nodes() >= 3
+
+
+def test_meeting_labels_are_large_and_clear_of_other_nodes(layout):
+    """Meetings and the most linked nodes are labelled large enough to read with the whole graph in
+    view; the label of the 5th meeting no longer covers Japan."""
+    import numpy as np
+
+    from spacekg.views.labels import Box, label_limit
+
+    nodes = {n["id"]: n for n in embedded_data((layout.output / "graph.html").read_text(encoding="utf-8"))["nodes"]}
+    meetings = [n for n in nodes.values() if n["shape"] == "star"]
+    assert len(meetings) >= 7 and all(n["font"]["size"] >= 40 for n in meetings)
+    assert len([n for n in nodes.values() if n.get("font", {}).get("size", 0) >= 30]) > len(meetings) + 5
+    five, japan = nodes["cds-5"], nodes["japan"]
+    font = five["font"]["size"]
+    width = 0.58 * font * len(five["label"][:label_limit("meeting")])
+    top = five["y"] + five["size"] + 4 + font / 2 + five["font"].get("vadjust", 0)
+    box = Box(five["x"] - width / 2, top, five["x"] + width / 2, top + font)
+    assert not box.covers(np.array([[japan["x"], japan["y"], japan["size"]]]))[0]
+
+
+def test_viz_command_draws_the_overview_of_a_large_graph(layout, tmp_path, capsys, monkeypatch):
+    from spacekg.views import overview
+
+    monkeypatch.setattr(overview, "OVERVIEW_LIMIT", 60)
+    target = tmp_path / "graph.html"
+    assert main(["--root", str(layout.root), "viz", "-o", str(target)]) == 0
+    assert len(embedded_data(target.read_text(encoding="utf-8"))["nodes"]) <= 60
+    assert "(overview of 182 nodes" in capsys.readouterr().out

@@ -21,10 +21,12 @@ def run(args, layout) -> int:
     from ..namespaces import COMPREHENSIVE_DIALOGUE
     from ..store import open_dataset
     from ..views.network import build_network, short_id
+    from ..views.overview import series_nodes
+    from ..views.source import open_source
     from ..views.stats import compute, table, write_stats
-    from ..views.write import asserted
 
-    network = build_network(asserted(open_dataset(layout)))
+    source = open_source(open_dataset(layout))
+    network = build_network(source, nodes=series_nodes(source))  # the series' meetings and what they link to
     stats = compute(network, short_id(COMPREHENSIVE_DIALOGUE))
     path = Path(args.output) if args.output else layout.output / "stats.json"
     write_stats(stats, path)

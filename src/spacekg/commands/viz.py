@@ -10,7 +10,8 @@ def register(subparsers) -> None:
         "viz", help="write an interactive view of the built graph (one offline HTML file)",
         description="Draw the built graph (output/) as one self-contained HTML page: nodes coloured and shaped "
                     "by class, links labelled with their property, the source's words on hover. Filters "
-                    "combine: first --meeting/--year/--class/--country, then --focus.")
+                    "combine: first --meeting/--year/--class/--country, then --focus. Without a filter, a graph of "
+                    "more than a few hundred nodes is drawn as the overview of the build's graph.html.")
     parser.add_argument("-o", "--output", metavar="FILE.html",
                         help="where to write the page (default: output/graph.html, or output/view.html when filtered)")
     parser.add_argument("--focus", metavar="NODE", help="only the neighbourhood of this node (id, label or abbreviation)")
@@ -35,9 +36,36 @@ def run(args, layout) -> int:
     from ..views import filters
     from ..views.html import write_graph
     from ..views.network import build_network
-    from ..views.write import GRAPH_TITLE, asserted
+    from ..views.overview import overview_of
+    from ..views.source import open_source
+    from ..views.write import GRAPH_TITLE
 
-    network = build_network(asserted(open_dataset(layout)), provenance=args.provenance)
+    source = open_source(open_dataset(layout))
+    overview_note = left_out = ""
+    if not (args.meeting or args.year or args.classes or args.country or args.focus):
+        drawn = overview_of(source)  # the whole graph, or the overview of graph.html
+        network, applied, overview_note, left_out = drawn.network, [], drawn.note, drawn.left_out
+        if args.provenance:  # the statements about the drawn nodes, and their quotes
+            network = build_network(source, nodes=[iri for _, iri in network.nodes(data="iri")], provenance=True)
+    else:
+        nodes = filters.universe(source, args.meeting, args.year, args.focus, args.depth)
+        network, applied = _filtered(build_network(source, nodes=nodes, provenance=args.provenance), args)
+    if args.provenance:
+        applied.append("with provenance")
+    path = Path(args.output) if args.output else layout.output / ("view.html" if applied else "graph.html")
+    note = "; ".join(filter(None, [overview_note, *applied]))
+    beside_index = path.resolve().parent == layout.output.resolve()
+    write_graph(network, path, GRAPH_TITLE, note=note, index_link="index.html" if beside_index else None,
+                left_out=left_out)
+    print(f"wrote {layout.relative(path)}: {network.number_of_nodes()} nodes, {network.number_of_edges()} links"
+          + (f" ({note})" if note else ""))
+    return 0
+
+
+def _filtered(network, args):
+    """The network narrowed by the filters of the command line, and what each did."""
+    from ..views import filters
+
     applied = []
     if args.meeting:
         network = filters.by_meetings(network, args.meeting)
@@ -54,15 +82,6 @@ def run(args, layout) -> int:
     if args.focus:
         network = filters.by_focus(network, args.focus, args.depth)
         applied.append(f"around {args.focus} (depth {args.depth})")
-    if applied and not args.keep_isolated:
+    if not args.keep_isolated:
         network = filters.drop_isolated(network)
-    if args.provenance:
-        applied.append("with provenance")
-    default = "graph.html" if not applied else "view.html"
-    path = Path(args.output) if args.output else layout.output / default
-    note = "; ".join(applied)
-    beside_index = path.resolve().parent == layout.output.resolve()
-    write_graph(network, path, GRAPH_TITLE, note=note, index_link="index.html" if beside_index else None)
-    print(f"wrote {layout.relative(path)}: {network.number_of_nodes()} nodes, {network.number_of_edges()} links"
-          + (f" ({note})" if note else ""))
-    return 0
+    return network, applied

@@ -21,12 +21,12 @@ from markupsafe import Markup
 from pyvis.network import Network
 
 from ..errors import SpacekgError
+from .labels import fonts, label_limit
 from .network import BY_NAME, CATEGORIES, display_label, edge_tooltip, node_tooltip
 
 TEMPLATES = Path(__file__).parent / "templates"
 VIS = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
 LAYOUT_SEED = 20130828  # any fixed number: the same graph always gets the same picture
-LANDMARKS = {"meeting": 32, "document": 22, "event": 22}
 PYTHON_LAYOUT_LIMIT = 1000  # above this many nodes the browser lays the graph out
 REMOTE = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
 
@@ -113,23 +113,33 @@ def _node_size(network: nx.MultiDiGraph, node: str) -> float:
 
 
 def make_pyvis(network: nx.MultiDiGraph) -> Network:
-    """The pyvis network: nodes with tooltip, colour, shape and position; edges with labels and quotes."""
+    """The pyvis network: nodes with tooltip, colour, shape and position; edges with labels and quotes.
+
+    The node and edge records are the ones pyvis's add_node and add_edge make, built here directly:
+    those methods check for duplicates in lists, which takes minutes on tens of thousands of edges."""
     big = network.number_of_nodes() > PYTHON_LAYOUT_LIMIT
     where = radial_positions(network) if big else positions(network)
+    sizes = {node: _node_size(network, node) for node in network.nodes}
+    # labels big enough to read when the whole graph is in view, placed only where positions are final
+    large = fonts(network, {} if big else where, sizes)
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
     for node in sorted(network.nodes):
         data = network.nodes[node]
         category = BY_NAME.get(data.get("category"), BY_NAME["other"])
-        extra = {"x": where[node][0], "y": where[node][1]} if node in where else {}
-        if category.name in LANDMARKS:  # labels big enough to read when the whole graph is in view
-            extra["font"] = {"size": LANDMARKS[category.name]}
-        net.add_node(node, label=display_label(data, 40 if category.name in LANDMARKS else 28), title=node_tooltip(node, data), shape=category.shape,
-                     color=data.get("color", category.color), size=_node_size(network, node),
-                     **extra)
+        record = {"x": where[node][0], "y": where[node][1]} if node in where else {}
+        if node in large:
+            record["font"] = large[node]
+        record.update(title=node_tooltip(node, data), size=sizes[node], id=node,
+                      label=display_label(data, label_limit(category.name)) or node, shape=category.shape,
+                      color=data.get("color", category.color))
+        net.nodes.append(record)
+        net.node_ids.append(node)
+        net.node_map[node] = record
     edges = sorted(network.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2]))
     for number, (source, target, key, data) in enumerate(edges, start=1):
-        net.add_edge(source, target, id=f"e{number}", label=data.get("label", key),
-                     title=edge_tooltip(network, source, target, data))
+        net.edges.append({"id": f"e{number}", "label": data.get("label", key),
+                          "title": edge_tooltip(network, source, target, data),
+                          "from": source, "to": target, "arrows": "to"})
     net.options = options(big, network.number_of_edges())
     return net
 
@@ -191,8 +201,10 @@ def _shape_svg(shape: str, color: str) -> Markup:
     return Markup(f'{body} fill="{safe_color}" stroke="#444" stroke-width="0.6"/>')
 
 
-def render(network: nx.MultiDiGraph, heading: str, note: str = "", index_link: str | None = None) -> str:
-    """The whole page as a string, rendered by pyvis's generate_html through the project's template."""
+def render(network: nx.MultiDiGraph, heading: str, note: str = "", index_link: str | None = None,
+           left_out: str = "") -> str:
+    """The whole page as a string, rendered by pyvis's generate_html through the project's template;
+    ``note`` goes in the header, ``left_out`` (what the page does not draw) under the legend."""
     net = make_pyvis(network)
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
                       keep_trailing_newline=True)
@@ -205,7 +217,7 @@ def render(network: nx.MultiDiGraph, heading: str, note: str = "", index_link: s
         data_json=Markup(_json_for_script(payload)),
         legend=_legend(network), names=sorted({display_label(d) for _, d in network.nodes(data=True)}),
         node_count=network.number_of_nodes(), edge_count=network.number_of_edges(),
-        note=note, index_link=index_link,
+        note=note, index_link=index_link, left_out=left_out,
     )
     net.templateEnv = env
     net.path = "graph.html.j2"
@@ -238,7 +250,7 @@ def check_offline(html: str, what: str) -> None:
 
 
 def write_graph(network: nx.MultiDiGraph, path: Path, heading: str, note: str = "",
-                index_link: str | None = None) -> Path:
+                index_link: str | None = None, left_out: str = "") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(network, heading, note, index_link), encoding="utf-8")
+    path.write_text(render(network, heading, note, index_link, left_out), encoding="utf-8")
     return path

@@ -1,5 +1,8 @@
 """output/index.html: the page a user starts from — views, downloads, statistics and the query
-library with the first rows of each query's answer. Every value is HTML-escaped by the template."""
+library with the first rows of each query's answer. Every value is HTML-escaped by the template.
+
+The library's queries are run only on a graph small enough to be drawn whole: on a large one some
+of them take minutes, so the page then lists them with the command that runs them."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..paths import Layout
 from .html import TEMPLATES, check_offline
+from .stats import betweenness_note
 
 DOWNLOADS = (("spacekg.ttl", "Turtle (all graphs merged)"), ("spacekg.trig", "TriG (named graphs)"),
              ("spacekg.nt", "N-Triples"), ("spacekg.jsonld", "JSON-LD"))
@@ -24,7 +28,8 @@ def _size(path: Path) -> str:
 
 
 def query_samples(layout: Layout, dataset) -> tuple[list[dict], list[str]]:
-    """Each library query that needs no parameter, run on the dataset: its first rows and count."""
+    """Each library query that needs no parameter, run on the dataset: its first rows and count
+    (with no dataset, the queries are listed without running them)."""
     from .. import query
 
     samples, skipped = [], []
@@ -35,7 +40,10 @@ def query_samples(layout: Layout, dataset) -> tuple[list[dict], list[str]]:
             skipped.append(item.name)
             continue
         sample = {"name": item.name, "title": item.title, "question": item.question, "text": item.text,
-                  "columns": item.columns, "rows": [], "count": 0, "error": ""}
+                  "columns": item.columns, "rows": [], "count": 0, "error": "", "run": dataset is not None}
+        if dataset is None:
+            samples.append(sample)
+            continue
         try:
             result = query.run(dataset, item.text, source=str(item.path.name))
             sample.update(columns=result.columns, rows=result.rows[:SAMPLE_ROWS], count=len(result.rows))
@@ -45,23 +53,27 @@ def query_samples(layout: Layout, dataset) -> tuple[list[dict], list[str]]:
     return samples, skipped
 
 
-def render_index(layout: Layout, folder: Path, dataset, stats: dict, summary: str) -> str:
-    """The index page; ``folder`` is where the other outputs are (for file sizes)."""
+def render_index(layout: Layout, folder: Path, source, stats: dict, summary: str, drawn) -> str:
+    """The index page; ``folder`` is where the other outputs are (for file sizes); ``source`` the
+    graph to run the library's queries on (None: list them only); ``drawn`` what graph.html shows."""
+    from ..oxigraph import ExactOxigraphStore, dataset_over
+
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
                       keep_trailing_newline=True)
+    dataset = dataset_over(ExactOxigraphStore(source.store)) if source is not None else None
     queries, skipped = query_samples(layout, dataset)
     network = stats["network"]
     stats_line = (f"{network['organizations']} organizations linked {network['links']} times by the "
                   f"{len(stats['meetings_with_attendance'])} held meetings of the {stats['series_label']} "
                   f"with a recorded attendance list (co-chairs included). Present at every one: "
-                  f"{', '.join(stats['present_at_every_meeting']) or 'none'}.")
+                  f"{', '.join(stats['present_at_every_meeting']) or 'none'}. {betweenness_note(stats)}")
     html = env.get_template("index.html.j2").render(
         summary=summary,
         downloads=[{"name": name, "format": fmt, "size": _size(folder / name)} for name, fmt in DOWNLOADS],
         stats_line=stats_line,
         organizations=stats["organizations"][:TOP_ORGANIZATIONS],
         more_organizations=max(0, len(stats["organizations"]) - TOP_ORGANIZATIONS),
-        queries=queries, skipped=skipped,
+        queries=queries, skipped=skipped, graph_left_out=drawn.left_out, nodes=drawn.total,
     )
     check_offline(html, "index page")
     return html

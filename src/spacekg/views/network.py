@@ -5,22 +5,28 @@ Every node carries what the views show: its label (English and Japanese), class,
 the ontology and the quotes behind it, found through the statement nodes (rdf:subject,
 rdf:predicate, rdf:object → oa:hasTarget → oa:hasSelector/oa:exact, prov:wasDerivedFrom →
 dcterms:title). Provenance nodes (statements and quotes) are added only on request.
+
+Everything is read with a few SPARQL queries about the chosen nodes (all of them by default), so
+a view of a few hundred nodes costs the same in a graph of a thousand or a million triples.
 """
 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import networkx as nx
-from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
+import pyoxigraph as ox
+from rdflib import URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
-from ..ingest import INFERRED_GRAPH
-from ..namespaces import DOC, KG, OA, QUOTE, SKG, STMT, make_graph
+from ..namespaces import DOC, KG, OA, PREFIXES, QUOTE, SKG, STMT
+from .source import Source, is_member, open_source
 
 # Properties that are shown as node details, not as edges.
-NOT_EDGES = frozenset({RDF.type, SKOS.inScheme, SKG.eventStatus})
+NOT_EDGES = frozenset({str(RDF.type), str(SKOS.inScheme), str(SKG.eventStatus)})
 
 
 @dataclass(frozen=True)
@@ -57,22 +63,7 @@ COUNTRY_COLORS = ("#d62828", "#1f5fbf", "#2a9d8f", "#e76f51", "#6d597a", "#58815
 PROVENANCE_CATEGORIES = frozenset({"statement", "quote"})
 
 
-def union_of(dataset: Dataset | Graph) -> Graph:
-    """The asserted triples of a dataset in one plain graph (the reasoner's graph:inferred is left
-    out: the views show what the sources and the registry say)."""
-    graph = make_graph()
-    if isinstance(dataset, Dataset):
-        for s, p, o, context in dataset.quads((None, None, None, None)):
-            name = getattr(context, "identifier", context)
-            if name != INFERRED_GRAPH:
-                graph.add((s, p, o))
-    else:
-        for triple in dataset:
-            graph.add(triple)
-    return graph
-
-
-def short_id(node: URIRef) -> str:
+def short_id(node) -> str:
     """A node's id in the views: the entity's own id for kg:, a prefixed name otherwise."""
     text = str(node)
     for prefix, namespace in (("", KG), ("doc:", DOC), ("stmt:", STMT), ("quote:", QUOTE)):
@@ -81,71 +72,136 @@ def short_id(node: URIRef) -> str:
     return text
 
 
-def _text(graph: Graph, node, prop, lang: str | None = "en") -> str | None:
-    values = sorted(str(o) for o in graph.objects(node, prop)
-                    if isinstance(o, Literal) and (lang is None or o.language == lang))
-    return values[0] if values else None
+def prefixed(iri: str) -> str:
+    """A property as a prefixed name (skg:coChairedBy), the key of its edges."""
+    for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(str(item[1]))):
+        if iri.startswith(str(namespace)) and len(iri) > len(str(namespace)):
+            return f"{prefix}:{iri[len(str(namespace)):]}"
+    return f"<{iri}>"
 
 
-def _local_name(iri: URIRef) -> str:
+def _local_name(iri: str) -> str:
     return re.split(r"[#/]", str(iri))[-1]
 
 
-def property_label(graph: Graph, prop: URIRef) -> str:
+def _text(values: Iterable, lang: str = "en") -> str | None:
+    """The first (in sorted order) literal in the given language."""
+    found = sorted(v.value for v in values if isinstance(v, ox.Literal) and v.language == lang)
+    return found[0] if found else None
+
+
+def _iris(values: Iterable) -> list[str]:
+    return sorted({v.value for v in values if isinstance(v, ox.NamedNode)})
+
+
+def _one(values: Iterable) -> str | None:
+    """The value of a single-valued property (the first in sorted order, should there be more)."""
+    found = sorted(v.value for v in values)
+    return found[0] if found else None
+
+
+def property_label(labels: dict[str, str], prop: str) -> str:
     """The ontology's rdfs:label of a property, or its local name split into words."""
-    label = _text(graph, prop, RDFS.label)
-    if label:
-        return label
+    if labels.get(prop):
+        return labels[prop]
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", _local_name(prop)).lower()
+
+
+def all_nodes(source: Source) -> list[str]:
+    """Every entity and source document (typed IRIs in kg: or doc:)."""
+    rows = source.select(f"""SELECT DISTINCT ?node WHERE {{ ?node a ?class
+        FILTER(isIRI(?node) && (STRSTARTS(STR(?node), "{KG}") || STRSTARTS(STR(?node), "{DOC}"))) }}""")
+    return sorted(row[0].value for row in rows)
+
+
+def describe(source: Source, nodes: Iterable[str]) -> dict[str, dict[str, list]]:
+    """Every triple about the given nodes: node → property → values (pyoxigraph terms)."""
+    facts: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for node, prop, value in source.about("SELECT DISTINCT ?node ?p ?o WHERE { {values} ?node ?p ?o }", nodes):
+        facts[node.value][prop.value].append(value)
+    return facts
+
+
+def english_values(source: Source, nodes: Iterable[str], prop: URIRef = RDFS.label) -> dict[str, str]:
+    """node → its English value of ``prop`` (the first in sorted order), for the nodes that have one."""
+    found: dict[str, list] = defaultdict(list)
+    query = f"SELECT ?node ?value WHERE {{ {{values}} ?node <{prop}> ?value }}"
+    for node, value in source.about(query, nodes):
+        found[node.value].append(value)
+    return {node: text for node, values in found.items() if (text := _text(values))}
 
 
 class _Classes:
     """Class ancestry from the ontology, to put each node in its category."""
 
-    def __init__(self, graph: Graph):
-        self.graph = graph
-        self._cache: dict[URIRef, frozenset] = {}
+    def __init__(self, source: Source):
+        self.parents: dict[str, set[str]] = defaultdict(set)
+        for klass, parent in source.select("SELECT DISTINCT ?class ?parent WHERE { ?class rdfs:subClassOf ?parent }"):
+            self.parents[klass.value].add(parent.value)
+        self._cache: dict[str, frozenset] = {}
 
-    def ancestors(self, klass: URIRef) -> frozenset:
+    def ancestors(self, klass: str) -> frozenset:
         if klass not in self._cache:
-            self._cache[klass] = frozenset(self.graph.transitive_objects(klass, RDFS.subClassOf))
+            found, todo = {klass}, [klass]
+            while todo:
+                for parent in self.parents.get(todo.pop(), ()):
+                    if parent not in found:
+                        found.add(parent)
+                        todo.append(parent)
+            self._cache[klass] = frozenset(found)
         return self._cache[klass]
 
-    def category(self, classes: list[URIRef]) -> Category:
+    def category(self, classes: list[str]) -> Category:
         found = set().union(*(self.ancestors(c) for c in classes)) if classes else set()
         for category in CATEGORIES:
-            if any(root in found for root in category.roots):
+            if any(str(root) in found for root in category.roots):
                 return category
         return BY_NAME["other"]
 
 
-def build_network(dataset: Dataset | Graph, provenance: bool = False) -> nx.MultiDiGraph:
-    """The knowledge graph as a directed multigraph; nodes and edges are added in sorted order."""
-    graph = union_of(dataset)
-    classes = _Classes(graph)
+def country_colors(source: Source) -> dict[str, str]:
+    """Every country a node is in → its colour (countries take the colours in order of their IRI)."""
+    rows = source.select("SELECT DISTINCT ?country WHERE { ?node skg:country ?country FILTER(isIRI(?country)) }")
+    countries = sorted(row[0].value for row in rows)
+    return {c: COUNTRY_COLORS[i % len(COUNTRY_COLORS)] for i, c in enumerate(countries)}
+
+
+def build_network(data, provenance: bool = False, nodes: Iterable[str] | None = None) -> nx.MultiDiGraph:
+    """The knowledge graph (or the part of it made of ``nodes``, IRIs) as a directed multigraph;
+    ``data`` is a :class:`Source` or an rdflib dataset or graph. Nodes and edges are added in
+    sorted order."""
+    source = open_source(data)
+    facts = describe(source, all_nodes(source) if nodes is None else nodes)
+    members = sorted(n for n, about in facts.items() if is_member(n) and str(RDF.type) in about)
+    member_set = frozenset(members)
+    refers = {v for n in members for p in (str(SKG.country), str(SKG.inSeries)) for v in _iris(facts[n].get(p, ()))}
+    context = _Context(source.memo("classes", _Classes), source.memo("country colours", country_colors),
+                       english_values(source, refers))
     network = nx.MultiDiGraph()
-    entities = sorted({s for s in graph.subjects(RDF.type, None)
-                       if isinstance(s, URIRef) and (str(s).startswith(str(KG)) or str(s).startswith(str(DOC)))})
-    countries = sorted({c for c in graph.objects(None, SKG.country) if isinstance(c, URIRef)})
-    country_color = {c: COUNTRY_COLORS[i % len(COUNTRY_COLORS)] for i, c in enumerate(countries)}
-    for node in entities:
-        network.add_node(short_id(node), **_node_data(graph, classes, node, country_color))
-    members = frozenset(entities)
-    for node in entities:
-        for prop, value in sorted(graph.predicate_objects(node)):
-            if prop in NOT_EDGES or value not in members:
+    for node in members:
+        network.add_node(short_id(node), **_node_data(context, node, facts[node]))
+    statements = _statements(source, members, objects=provenance)
+    used = {p for n in members for p in facts[n] if p not in NOT_EDGES} | {s["property"] for s in statements.values()}
+    labels = english_values(source, used)
+    quotes = _edge_quotes(statements)
+    for node in members:
+        for prop in sorted(facts[node]):
+            if prop in NOT_EDGES:
                 continue
-            network.add_edge(short_id(node), short_id(value), key=graph.namespace_manager.normalizeUri(prop),
-                             property=str(prop), label=property_label(graph, prop),
-                             quotes=_quotes(graph, node, prop, value))
-    for node, data in network.nodes(data=True):
-        series = data.get("series")
-        if data.get("ordinal") and series in network:
-            data["short"] = f"{_initials(network.nodes[series]['label'])} {data['ordinal']}" + \
-                (f" · {data['date'][:4]}" if data.get("date") else "")
+            for value in _iris(facts[node][prop]):
+                if value in member_set:
+                    network.add_edge(short_id(node), short_id(value), key=prefixed(prop), property=prop,
+                                     label=property_label(labels, prop), quotes=quotes.get((node, prop, value), []))
     if provenance:
-        _add_provenance(graph, classes, network)
+        _add_provenance(network, statements, labels)
     return network
+
+
+@dataclass(frozen=True)
+class _Context:
+    classes: _Classes
+    country_color: dict[str, str]
+    labels: dict[str, str]  # English labels of the countries and series the nodes refer to
 
 
 def _initials(label: str) -> str:
@@ -154,89 +210,119 @@ def _initials(label: str) -> str:
     return "".join(w if w.isupper() and len(w) > 1 else w[0] for w in words) or label
 
 
-def _node_data(graph: Graph, classes: _Classes, node: URIRef, country_color: dict) -> dict:
-    types = sorted(t for t in graph.objects(node, RDF.type) if isinstance(t, URIRef))
-    category = classes.category(types)
-    label = _text(graph, node, RDFS.label) or _text(graph, node, DCTERMS.title) or short_id(node)
+def _node_data(context: _Context, node: str, about: dict[str, list]) -> dict:
+    types = _iris(about.get(str(RDF.type), ()))
+    category = context.classes.category(types)
+    label = _text(about.get(str(RDFS.label), ())) or _text(about.get(str(DCTERMS.title), ())) or short_id(node)
     data = {
-        "iri": str(node),
+        "iri": node,
         "label": label,
-        "ja": _text(graph, node, RDFS.label, "ja") or "",
+        "ja": _text(about.get(str(RDFS.label), ()), "ja") or "",
         "klass": ", ".join(_local_name(t) for t in types),
         "category": category.name,
-        "abbreviation": _text(graph, node, SKG.abbreviation) or "",
-        "alt": sorted(str(o) for o in graph.objects(node, SKOS.altLabel)),
+        "abbreviation": _text(about.get(str(SKG.abbreviation), ())) or "",
+        "alt": sorted(v.value for v in about.get(str(SKOS.altLabel), ())),
         "color": category.color,
     }
-    country = next(iter(sorted(graph.objects(node, SKG.country))), None)
-    if country is not None:
+    countries = _iris(about.get(str(SKG.country), ()))
+    if countries:
+        country = countries[0]
         data["country"] = short_id(country)
-        data["country_label"] = _text(graph, country, RDFS.label) or short_id(country)
+        data["country_label"] = context.labels.get(country) or short_id(country)
         if category.name == "organization":
-            data["color"] = country_color.get(country, category.color)
-    date = graph.value(node, SKG.startDate) or graph.value(node, DCTERMS.issued)
+            data["color"] = context.country_color.get(country, category.color)
+    date = _one(about.get(str(SKG.startDate), ())) or _one(about.get(str(DCTERMS.issued), ()))
     if date is not None:
-        data["date"] = str(date)
-    status = graph.value(node, SKG.eventStatus)
+        data["date"] = date
+    status = _one(about.get(str(SKG.eventStatus), ()))
     if status is not None:
         data["status"] = _local_name(status)
-    series = graph.value(node, SKG.inSeries)
+    series = _one(about.get(str(SKG.inSeries), ()))
     if series is not None:
         data["series"] = short_id(series)
-    ordinal = graph.value(node, SKG.ordinal)
+    ordinal = _one(about.get(str(SKG.ordinal), ()))
     if ordinal is not None:
         data["ordinal"] = int(ordinal)
-    definition = _text(graph, node, SKOS.definition)
+    definition = _text(about.get(str(SKOS.definition), ()))
     if definition:
         data["definition"] = definition
+    if data.get("ordinal") and series in context.labels:
+        data["short"] = f"{_initials(context.labels[series])} {data['ordinal']}" + \
+            (f" · {data['date'][:4]}" if data.get("date") else "")
     return data
 
 
-def _quotes(graph: Graph, subject, prop, value) -> list[dict]:
-    """The quotes behind one fact, each with its document, in a fixed order."""
-    quotes = []
-    for statement in graph.subjects(RDF.subject, subject):
-        if graph.value(statement, RDF.predicate) != prop or graph.value(statement, RDF.object) != value:
-            continue
-        quotes.append(_statement_quote(graph, statement))
-    unique = {(q["exact"], q["document"]): q for q in quotes}
-    return [unique[key] for key in sorted(unique)]
+# Statements by their subject or (VALUES ?object) their object.
+STATEMENTS = """SELECT DISTINCT ?statement ?subject ?property ?object ?anchor ?selector ?exact ?document ?rank WHERE {
+  {values}
+  ?statement rdf:subject ?subject ; rdf:predicate ?property ; rdf:object ?object .
+  OPTIONAL { ?statement oa:hasTarget ?anchor OPTIONAL { ?anchor oa:hasSelector ?selector . ?selector oa:exact ?exact } }
+  OPTIONAL { ?statement prov:wasDerivedFrom ?document }
+  OPTIONAL { ?statement skg:rank ?rank }
+}"""
 
 
-def _statement_quote(graph: Graph, statement) -> dict:
-    anchor = graph.value(statement, OA.hasTarget)
-    exact = ""
-    for selector in sorted(graph.objects(anchor, OA.hasSelector)) if anchor is not None else ():
-        value = graph.value(selector, OA.exact)
-        if value is not None:
-            exact = str(value)
-    document = graph.value(statement, PROV.wasDerivedFrom)
-    title = (_text(graph, document, DCTERMS.title) or short_id(document)) if document is not None else ""
-    rank = graph.value(statement, SKG.rank)
-    return {"exact": exact, "document": short_id(document) if document is not None else "",
-            "title": title, "rank": _local_name(rank) if rank is not None else ""}
+def _statements(source: Source, nodes: list[str], objects: bool = False) -> dict[str, dict]:
+    """The statements whose subject is one of ``nodes`` (or, with ``objects``, whose subject or
+    object is): statement IRI → its fact and its quote."""
+    found: dict[str, dict] = {}
+    selectors: dict[str, str] = {}
+    rows = list(source.about(STATEMENTS, nodes, "subject"))
+    if objects:
+        rows += source.about(STATEMENTS, nodes, "object")
+    for statement, node, prop, value, anchor, selector, exact, document, rank in rows:
+        key = statement.value
+        record = found.setdefault(key, {"node": node.value, "property": prop.value, "value": value.value,
+                                        "object_is_iri": isinstance(value, ox.NamedNode), "anchor": None,
+                                        "exact": "", "document": None, "rank": None})
+        for name, term in (("anchor", anchor), ("document", document), ("rank", rank)):
+            if term is not None and (record[name] is None or term.value < record[name]):
+                record[name] = term.value
+        if exact is not None and selector is not None and selector.value >= selectors.get(key, ""):
+            selectors[key] = selector.value  # as before: the quote of the last selector that has one
+            record["exact"] = exact.value
+    titles = english_values(source, {r["document"] for r in found.values() if r["document"]}, DCTERMS.title)
+    for record in found.values():
+        document = record["document"]
+        record["quote"] = {
+            "exact": record["exact"], "document": short_id(document) if document else "",
+            "title": (titles.get(document) or short_id(document)) if document else "",
+            "rank": _local_name(record["rank"]) if record["rank"] else ""}
+    return found
 
 
-def _add_provenance(graph: Graph, classes: _Classes, network: nx.MultiDiGraph) -> None:
+def _edge_quotes(statements: dict[str, dict]) -> dict[tuple[str, str, str], list[dict]]:
+    """(subject, property, object) → the quotes behind that fact, each with its document, sorted."""
+    grouped: dict[tuple, dict] = defaultdict(dict)
+    for statement in sorted(statements):
+        record = statements[statement]
+        quote = record["quote"]
+        grouped[(record["node"], record["property"], record["value"])][(quote["exact"], quote["document"])] = quote
+    return {fact: [unique[key] for key in sorted(unique)] for fact, unique in grouped.items()}
+
+
+def _add_provenance(network: nx.MultiDiGraph, statements: dict[str, dict], labels: dict[str, str]) -> None:
     """Statement and quote nodes, linked to the fact's subject and object, the quote and the document."""
-    statements = sorted(s for s in graph.subjects(RDF.type, SKG.Statement) if isinstance(s, URIRef))
-    for statement in statements:
+    for statement in sorted(statements):
+        record = statements[statement]
         sid = short_id(statement)
-        subject, prop, value = (graph.value(statement, p) for p in (RDF.subject, RDF.predicate, RDF.object))
-        quote = _statement_quote(graph, statement)
-        network.add_node(sid, iri=str(statement), category="statement", color=BY_NAME["statement"].color,
+        quote = record["quote"]
+        network.add_node(sid, iri=statement, category="statement", color=BY_NAME["statement"].color,
                          klass="Statement", ja="", abbreviation="", alt=[],
-                         label=f"{property_label(graph, prop)} ({quote['rank'].removesuffix('Rank').lower()})",
+                         label=f"{property_label(labels, record['property'])} "
+                               f"({quote['rank'].removesuffix('Rank').lower()})",
                          quotes=[quote])
-        for target, role in ((subject, "subject"), (value, "object"), (graph.value(statement, PROV.wasDerivedFrom), "derived from")):
+        targets = ((record["node"], "subject"), (record["value"] if record["object_is_iri"] else None, "object"),
+                   (record["document"], "derived from"))
+        for target, role in targets:
             if target is not None and short_id(target) in network:
                 network.add_edge(sid, short_id(target), key=role, label=role, property="", quotes=[])
-        anchor = graph.value(statement, OA.hasTarget)
+        anchor = record["anchor"]
         if anchor is None:
             continue
         qid = short_id(anchor)
         if qid not in network:
-            network.add_node(qid, iri=str(anchor), category="quote", color=BY_NAME["quote"].color,
+            network.add_node(qid, iri=anchor, category="quote", color=BY_NAME["quote"].color,
                              klass="TextQuoteSelector", ja="", abbreviation="", alt=[],
                              label=_shorten(quote["exact"], 60), quotes=[quote])
         network.add_edge(sid, qid, key="quote", label="quote", property="", quotes=[])

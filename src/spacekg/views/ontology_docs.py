@@ -7,18 +7,24 @@ metadata instead. Links in the page point at the IRIs of terms (for reading), ne
 the page would load.
 
 pyLODE's output also follows Python's set and dict order, which changes with the string-hash seed
-of each run; :func:`ontology_html` therefore runs pyLODE in a child Python with a fixed
-PYTHONHASHSEED, giving it the ontology as Turtle on stdin and reading the page from stdout.
+of each run; :class:`OntologyDocs` therefore runs pyLODE in a child Python with a fixed
+PYTHONHASHSEED, giving it the ontology as Turtle on stdin and reading the page from stdout. The
+child starts at once and runs while the caller does other work (it takes a few seconds whatever
+the size of the graph). The page ends with a comment holding a digest of its input (the Turtle,
+pyLODE's version and this module); when the previous build's page has the same digest, it is
+reused as it is, without running pyLODE.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata
 import logging
 import os
 import re
 import subprocess
 import sys
+import tempfile
 import types
 from pathlib import Path
 
@@ -31,6 +37,7 @@ from ..errors import SpacekgError
 _MEMBER = r'<span>\s*<a href="[^"]*">[^<]*</a>\s*(?:<sup [^>]*>[^<]*</sup>\s*)?</span>'
 _JOIN = r'\s*<span class="cardinality">(?:or|and)</span>\s*'
 _MEMBER_RUN = re.compile(rf"{_MEMBER}(?:{_JOIN}{_MEMBER})+")
+DIGEST_MARK = "<!-- spacekg ontology documentation, input sha256 {} -->\n"
 REMOTE_RESOURCE = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*(?:src|href)\s*=\s*["']?(?:https?:)?//""",
                              re.IGNORECASE)
 
@@ -48,8 +55,79 @@ def _ontpub():
     return OntPub
 
 
-def ontology_html(ontology: Graph) -> str:
-    """The documentation page for an ontology graph (pyLODE run in a child process, see above)."""
+class OntologyDocs:
+    """The documentation page of an ontology graph, made by pyLODE in a child process started at
+    once (see above), or the ``previous`` page if it was made from the same input; :meth:`html`
+    waits for the child. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, ontology: Graph, previous: Path | None = None):
+        turtle = _turtle(ontology)
+        self._mark = DIGEST_MARK.format(_digest(turtle))
+        self._reused = _reusable(previous, self._mark)
+        self._child = None
+        if self._reused is not None:
+            return
+        self._input = tempfile.TemporaryFile()
+        self._output = tempfile.TemporaryFile()
+        self._errors = tempfile.TemporaryFile()
+        self._input.write(turtle)
+        self._input.seek(0)
+        env = dict(os.environ, PYTHONHASHSEED="0")
+        self._child = subprocess.Popen([sys.executable, "-m", __name__], stdin=self._input, stdout=self._output,
+                                       stderr=self._errors, env=env)
+
+    def html(self) -> str:
+        if self._reused is not None:
+            return self._reused
+        if self._child.wait() != 0:
+            self._errors.seek(0)
+            detail = self._errors.read().decode("utf-8", "replace").strip().splitlines()
+            raise SpacekgError(f"pyLODE could not document the ontology: {detail[-1] if detail else 'no message'}")
+        self._output.seek(0)
+        html = _MEMBER_RUN.sub(_sorted_members, self._output.read().decode("utf-8"))
+        match = REMOTE_RESOURCE.search(html)
+        if match:
+            raise SpacekgError(f"the ontology documentation would load a remote resource: {match.group(0)[:120]}")
+        return html.rstrip("\n") + "\n" + self._mark
+
+    def write(self, path: Path) -> Path:
+        path.write_text(self.html(), encoding="utf-8")
+        return path
+
+    def close(self) -> None:
+        if self._child is None:
+            return
+        if self._child.poll() is None:
+            self._child.kill()
+            self._child.wait()
+        for file in (self._input, self._output, self._errors):
+            file.close()
+
+    def __enter__(self) -> OntologyDocs:
+        return self
+
+    def __exit__(self, *_) -> None:
+        self.close()
+
+
+def _digest(turtle: bytes) -> str:
+    digest = hashlib.sha256(turtle)
+    digest.update(importlib.metadata.version("pylode").encode())
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()
+
+
+def _reusable(previous: Path | None, mark: str) -> str | None:
+    """The previous page if it ends with ``mark`` (made from the same input), else None."""
+    try:
+        text = previous.read_text(encoding="utf-8") if previous is not None else ""
+    except (OSError, UnicodeDecodeError):
+        return None
+    return text if text.endswith(mark) else None
+
+
+def _turtle(ontology: Graph) -> bytes:
+    """The ontology as Turtle for pyLODE."""
     from rdflib.namespace import RDF, SKOS
 
     documented = Graph()
@@ -61,17 +139,7 @@ def ontology_html(ontology: Graph) -> str:
         if triple[1] == RDF.type and triple[2] == SKOS.ConceptScheme:
             continue
         documented.add(triple)
-    turtle = documented.serialize(format="turtle", encoding="utf-8")
-    env = dict(os.environ, PYTHONHASHSEED="0")
-    done = subprocess.run([sys.executable, "-m", __name__], input=turtle, capture_output=True, env=env)
-    if done.returncode != 0:
-        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise SpacekgError(f"pyLODE could not document the ontology: {detail[-1] if detail else 'no message'}")
-    html = _MEMBER_RUN.sub(_sorted_members, done.stdout.decode("utf-8"))
-    match = REMOTE_RESOURCE.search(html)
-    if match:
-        raise SpacekgError(f"the ontology documentation would load a remote resource: {match.group(0)[:120]}")
-    return html
+    return documented.serialize(format="turtle", encoding="utf-8")
 
 
 def _pylode_page(turtle: bytes) -> str:
@@ -88,11 +156,6 @@ def _sorted_members(match: re.Match) -> str:
     members = sorted(re.findall(_MEMBER, text), key=lambda m: (re.sub(r"<[^>]+>|\s+", " ", m).strip(), m))
     joins = re.findall(_JOIN, text)
     return members[0] + "".join(join + member for join, member in zip(joins, members[1:]))
-
-
-def write_ontology_docs(ontology: Graph, path: Path) -> Path:
-    path.write_text(ontology_html(ontology), encoding="utf-8")
-    return path
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ raised when. Metadata that would change from run to run is left out, so the file
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import matplotlib
@@ -30,23 +31,29 @@ def _meeting_name(network: nx.MultiDiGraph, meeting: str) -> str:
     return f"{name}\n{date}{status}"
 
 
-def attendance_picture(network: nx.MultiDiGraph, series: str, path: Path) -> Path:
-    """Organization × meeting matrix, rows grouped by country; co-chairs drawn as stars."""
+def attendance_picture(network: nx.MultiDiGraph, series: str, path: Path, max_rows: int = 60) -> Path:
+    """Organization × meeting matrix, rows grouped by country; co-chairs drawn as stars. Above
+    ``max_rows`` organizations, those at the most meetings are kept (the title says how many not)."""
     meetings = series_meetings(network, series)
     present = {m: attendance(network, m) for m in meetings}
-    organizations = sorted({o for roles in present.values() for o in roles},
-                           key=lambda o: (network.nodes[o].get("country_label", "~"), display_label(network.nodes[o], 60).casefold()))
+    count = Counter(o for roles in present.values() for o in roles)
+    kept = sorted(count, key=lambda o: (-count[o], o))[:max_rows]
+    dropped = len(count) - len(kept)
+    organizations = sorted(kept, key=lambda o: (network.nodes[o].get("country_label", "~"),
+                                                display_label(network.nodes[o], 60).casefold()))
     height = max(3.0, 0.26 * len(organizations) + 1.8)
     figure, axes = plt.subplots(figsize=(2.2 + 0.95 * max(len(meetings), 1) + 3.2, height), dpi=110)
+    marks: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)  # (role, colour) → cells
     for column, meeting in enumerate(meetings):
         if not present[meeting]:
             axes.axvspan(column - 0.5, column + 0.5, color="#f3f4f6", zorder=0)
         for row, org in enumerate(organizations):
             role = present[meeting].get(org)
             if role:
-                colour = network.nodes[org].get("color", COUNTRY_COLOR_FALLBACK)
-                axes.scatter(column, row, marker="*" if role == "co-chair" else "s",
-                             s=150 if role == "co-chair" else 70, color=colour, edgecolors="#222", linewidths=0.5, zorder=3)
+                marks[(role, network.nodes[org].get("color", COUNTRY_COLOR_FALLBACK))].append((column, row))
+    for (role, colour), cells in sorted(marks.items()):
+        axes.scatter([c for c, _ in cells], [r for _, r in cells], marker="*" if role == "co-chair" else "s",
+                     s=150 if role == "co-chair" else 70, color=colour, edgecolors="#222", linewidths=0.5, zorder=3)
     previous = None
     for row, org in enumerate(organizations):
         country = network.nodes[org].get("country_label", "no country")
@@ -62,8 +69,9 @@ def attendance_picture(network: nx.MultiDiGraph, series: str, path: Path) -> Pat
     axes.xaxis.tick_top()
     axes.grid(True, color="#eceff3", linewidth=0.6, zorder=0)
     axes.set_axisbelow(True)
-    axes.set_title("Who attended the Comprehensive Dialogue on Space (grey column: no attendance list in the sources)",
-                   fontsize=9, pad=34, loc="left")
+    note = f"\n{dropped} organizations at fewer meetings are not shown" if dropped else ""
+    axes.set_title("Who attended the Comprehensive Dialogue on Space (grey column: no attendance list in the sources)"
+                   + note, fontsize=9, pad=34, loc="left")
     axes.legend(handles=[Line2D([], [], marker="s", linestyle="", color="#888", label="participant"),
                          Line2D([], [], marker="*", linestyle="", markersize=11, color="#888", label="co-chair")],
                 loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
@@ -91,12 +99,17 @@ def timeline_picture(network: nx.MultiDiGraph, series: str, path: Path, max_rows
     years = sorted({int(network.nodes[m]["date"][:4]) for m in meetings})
     figure, axes = plt.subplots(figsize=(9.5, max(3.0, 0.24 * len(items) + 1.6)), dpi=110)
     colours = {"program": "#1b9e77", "topic": "#7cb342"}
+    spans, marks = [], defaultdict(list)  # marks: category → (year, row) points
     for row, item in enumerate(items):
         xs = sorted(int(network.nodes[m]["date"][:4]) for m in raised[item])
-        axes.plot([xs[0], xs[-1]], [row, row], color="#d5d9de", linewidth=2, zorder=1)
-        axes.scatter(xs, [row] * len(xs), color=colours.get(network.nodes[item]["category"], "#888"),
-                     marker="s" if network.nodes[item]["category"] == "program" else "h",
-                     s=60, edgecolors="#222", linewidths=0.5, zorder=3)
+        spans.append((row, xs[0], xs[-1]))
+        marks[network.nodes[item]["category"]] += [(x, row) for x in xs]
+    if spans:
+        axes.hlines([r for r, _, _ in spans], [a for _, a, _ in spans], [b for _, _, b in spans],
+                    color="#d5d9de", linewidth=2, zorder=1)
+    for category, points in sorted(marks.items()):
+        axes.scatter([x for x, _ in points], [y for _, y in points], color=colours.get(category, "#888"),
+                     marker="s" if category == "program" else "h", s=60, edgecolors="#222", linewidths=0.5, zorder=3)
     axes.set_yticks(range(len(items)), [display_label(network.nodes[i], 48) for i in items], fontsize=8)
     axes.set_ylim(len(items) - 0.5, -0.5)
     axes.set_xticks(years, [str(y) for y in years], fontsize=8)

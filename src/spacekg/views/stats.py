@@ -5,6 +5,10 @@ that both attended (as participant or co-chair, in the meeting itself or in one 
 the weight of a link is that number of meetings. On it: degree and betweenness centrality,
 communities (Louvain with a fixed seed), the organizations present at every held meeting with a
 recorded attendance list, and the topics raised at the most meetings.
+
+Exact betweenness takes time in proportion to organizations × links; above
+EXACT_BETWEENNESS_LIMIT organizations it is estimated from BETWEENNESS_PIVOTS source nodes drawn
+with a fixed seed (networkx's sampled betweenness), and stats.json says which was computed.
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ from ..namespaces import COMPREHENSIVE_DIALOGUE, SKG
 from .network import short_id
 
 COMMUNITY_SEED = 2013  # Louvain is randomized: a fixed seed gives the same communities every build
+EXACT_BETWEENNESS_LIMIT = 1000  # organizations
+BETWEENNESS_PIVOTS = 200
+BETWEENNESS_SEED = 2013
 ATTENDANCE = (str(SKG.participant), str(SKG.coChairedBy))
 CO_CHAIR = str(SKG.coChairedBy)
 TOPIC_LINKS = (str(SKG.discussed), str(SKG.agreed), str(SKG.reaffirmed), str(SKG.welcomed))
@@ -35,11 +42,10 @@ def series_meetings(network: nx.MultiDiGraph, series: str) -> list[str]:
 def parts_of(network: nx.MultiDiGraph, meeting: str) -> list[str]:
     """The meeting and its parts (tracks, sessions), linked by skg:partOf or skg:hasPart."""
     found = {meeting}
-    for source, target, data in network.edges(data=True):
-        if data.get("property") == str(SKG.partOf) and target == meeting:
-            found.add(source)
-        if data.get("property") == str(SKG.hasPart) and source == meeting:
-            found.add(target)
+    found.update(source for source, _, data in network.in_edges(meeting, data=True)
+                 if data.get("property") == str(SKG.partOf))
+    found.update(target for _, target, data in network.out_edges(meeting, data=True)
+                 if data.get("property") == str(SKG.hasPart))
     return sorted(found)
 
 
@@ -87,7 +93,7 @@ def compute(network: nx.MultiDiGraph, series: str = short_id(COMPREHENSIVE_DIALO
     ordered.add_nodes_from(sorted(graph.nodes))
     ordered.add_edges_from(sorted((min(a, b), max(a, b), d) for a, b, d in graph.edges(data=True)))
     degree = nx.degree_centrality(ordered) if len(ordered) > 1 else {n: 0.0 for n in ordered}
-    betweenness = nx.betweenness_centrality(ordered, normalized=True)
+    betweenness, method = _betweenness(ordered)
     communities = []
     if ordered.number_of_edges():
         found = nx.community.louvain_communities(ordered, weight="weight", seed=COMMUNITY_SEED)
@@ -124,12 +130,30 @@ def compute(network: nx.MultiDiGraph, series: str = short_id(COMPREHENSIVE_DIALO
         "meetings_with_attendance": recorded,
         "network": {"organizations": ordered.number_of_nodes(), "links": ordered.number_of_edges(),
                     "density": round(nx.density(ordered), 4) if len(ordered) > 1 else 0.0},
+        "betweenness": method,
         "organizations": organizations,
         "communities": [{"number": i + 1, "members": c} for i, c in enumerate(communities)],
         "present_at_every_meeting": sorted(o["id"] for o in organizations if len(o["meetings"]) == len(recorded))
         if recorded else [],
         "topics": topics,
     }
+
+
+def _betweenness(graph: nx.Graph) -> tuple[dict[str, float], dict]:
+    """Betweenness centrality (normalized), exact or sampled (see the module docstring), and how."""
+    if graph.number_of_nodes() <= EXACT_BETWEENNESS_LIMIT:
+        return nx.betweenness_centrality(graph, normalized=True), {"method": "exact"}
+    pivots = min(BETWEENNESS_PIVOTS, graph.number_of_nodes())
+    values = nx.betweenness_centrality(graph, k=pivots, normalized=True, seed=BETWEENNESS_SEED)
+    return values, {"method": "sampled", "pivots": pivots, "seed": BETWEENNESS_SEED}
+
+
+def betweenness_note(stats: dict) -> str:
+    method = stats.get("betweenness", {"method": "exact"})
+    if method["method"] == "exact":
+        return "Betweenness centrality is exact."
+    return (f"Betweenness centrality is estimated from {method['pivots']} of the {stats['network']['organizations']} "
+            f"organizations, drawn with seed {method['seed']}.")
 
 
 def write_stats(stats: dict, path: Path) -> Path:
@@ -143,7 +167,7 @@ def table(stats: dict, top_topics: int = 10) -> str:
              f"held meetings: {', '.join(stats['held_meetings']) or 'none'}; "
              f"with an attendance list: {', '.join(stats['meetings_with_attendance']) or 'none'}",
              f"{stats['network']['organizations']} organizations, {stats['network']['links']} links, "
-             f"density {stats['network']['density']}", ""]
+             f"density {stats['network']['density']}", betweenness_note(stats), ""]
     header = f"{'organization':<44} {'country':<14} {'mtgs':>4} {'deg.c':>6} {'betw.':>6} {'comm':>4}"
     lines += [header, "-" * len(header)]
     for org in stats["organizations"]:

@@ -1,7 +1,11 @@
 """The build's last stage: every view, made from the dataset the build produced.
 
 Files: graph.html (interactive graph), stats.json, attendance.png, timeline.png, ontology.html and
-index.html. Heavy libraries are imported only when the stage runs.
+index.html. The dataset is read in place with SPARQL (see source.py); a graph of more than
+OVERVIEW_LIMIT nodes is drawn as an overview around the Comprehensive Dialogue on Space, and its
+statistics and pictures read only the series' neighbourhood (see overview.py). pyLODE documents the ontology in a child process that runs while the rest is drawn
+(or the previous build's page is kept, when the ontology and pyLODE are the same).
+Heavy libraries are imported only when the stage runs.
 """
 
 from __future__ import annotations
@@ -9,38 +13,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from rdflib import Dataset
-
 VIEW_FILES = ("graph.html", "stats.json", "attendance.png", "timeline.png", "ontology.html", "index.html")
 GRAPH_TITLE = "U.S.–Japan space cooperation: the knowledge graph"
 
 
-def asserted(dataset: Dataset, store: str = "default") -> Dataset:
-    """A copy of the dataset without the reasoner's graph:inferred (what `spacekg query` asks by default);
-    ``store="Oxigraph"`` puts it in an Oxigraph store, which answers SPARQL far faster than rdflib's."""
-    from ..ingest import INFERRED_GRAPH
-    from ..namespaces import bind_prefixes
+def summary_line(source, drawn) -> str:
+    from .overview import size
 
-    copy = Dataset(store=store, default_union=True)
-    bind_prefixes(copy)
-    for context in dataset.graphs():
-        if context.identifier != INFERRED_GRAPH and len(context):
-            target = copy.graph(context.identifier)
-            for triple in context:
-                target.add(triple)
-    return copy
-
-
-def summary_line(network, dataset: Dataset) -> str:
-    from rdflib.namespace import RDF
-
-    from ..namespaces import SKG
-
-    categories = [data.get("category") for _, data in network.nodes(data=True)]
-    statements = len(set(dataset.subjects(RDF.type, SKG.Statement)))
-    return (f"{categories.count('document')} source documents, {statements} statements traced to their exact words, "
-            f"{len(categories) - categories.count('document')} entities and {network.number_of_edges()} facts "
-            f"between them.")
+    counts = size(source)
+    facts = f" and {drawn.network.number_of_edges()} facts between them" if drawn.whole else ""
+    return (f"{counts.documents} source documents, {counts.statements} statements traced to their exact words, "
+            f"{counts.entities} entities{facts}.")
 
 
 def write_views(result, layout, folder: Path, say: Callable[[str], None]) -> None:
@@ -50,21 +33,28 @@ def write_views(result, layout, folder: Path, say: Callable[[str], None]) -> Non
     from .html import write_graph
     from .index import render_index
     from .network import build_network, short_id
-    from .ontology_docs import write_ontology_docs
+    from .ontology_docs import OntologyDocs
+    from .overview import overview_of, series_nodes
     from .pictures import attendance_picture, timeline_picture
+    from .source import open_source
     from .stats import compute, write_stats
 
-    dataset = asserted(result.dataset)
     say("writing the interactive graph, statistics, pictures, ontology documentation and index page")
-    network = build_network(dataset)
-    series = short_id(COMPREHENSIVE_DIALOGUE)
-    files = [write_graph(network, folder / "graph.html", GRAPH_TITLE, index_link="index.html")]
-    stats = compute(network, series)
-    files.append(write_stats(stats, folder / "stats.json"))
-    files.append(attendance_picture(network, series, folder / "attendance.png"))
-    files.append(timeline_picture(network, series, folder / "timeline.png"))
-    files.append(write_ontology_docs(result.dataset.graph(ONTOLOGY_GRAPH), folder / "ontology.html"))
-    index = folder / "index.html"
-    index.write_text(render_index(layout, folder, asserted(result.dataset, "Oxigraph"), stats, summary_line(network, dataset)), encoding="utf-8")
-    files.append(index)
-    result.files += files
+    docs = OntologyDocs(result.dataset.graph(ONTOLOGY_GRAPH), previous=layout.output / "ontology.html")
+    try:
+        source = open_source(result.dataset)
+        drawn = overview_of(source)
+        write_graph(drawn.network, folder / "graph.html", GRAPH_TITLE, note=drawn.note, index_link="index.html",
+                    left_out=drawn.left_out)
+        series = short_id(COMPREHENSIVE_DIALOGUE)
+        network = drawn.network if drawn.whole else build_network(source, nodes=series_nodes(source))
+        stats = compute(network, series)
+        write_stats(stats, folder / "stats.json")
+        attendance_picture(network, series, folder / "attendance.png")
+        timeline_picture(network, series, folder / "timeline.png")
+        index = render_index(layout, folder, source if drawn.whole else None, stats, summary_line(source, drawn), drawn)
+        (folder / "index.html").write_text(index, encoding="utf-8")
+        docs.write(folder / "ontology.html")
+    finally:
+        docs.close()
+    result.files += [folder / name for name in VIEW_FILES]
