@@ -57,8 +57,8 @@ class ReadOnlyError(SpacekgError):
 class ExactOxigraphStore(OxigraphStore):
     """oxrdflib's store that gives back every literal with the datatype it was added with.
 
-    With ``read_only`` (a built store opened for queries), adding or removing triples raises
-    ReadOnlyError, and removing a graph only hides it from this dataset's answers.
+    With ``read_only`` (a built store opened for queries), adding or removing triples or graphs
+    raises ReadOnlyError.
     """
 
     def __init__(self, store: ox.Store, exact: Iterable[ox.Quad] = (), read_only: bool = False):
@@ -66,7 +66,6 @@ class ExactOxigraphStore(OxigraphStore):
         self._exact: dict[tuple, ox.Literal] = {}
         self._rdflib_exact: dict[tuple, Literal] = {}
         self.read_only = read_only
-        self.hidden: set = set()
         self._journal: list[ox.Quad] | None = None
         self._journal_graphs: set = set()
         self.remember(exact)
@@ -93,14 +92,13 @@ class ExactOxigraphStore(OxigraphStore):
 
     def exact_quads(self) -> Iterator[ox.Quad]:
         """Every quad of the visible named graphs, as pyoxigraph terms, with exact datatypes."""
-        if self._journal is not None and not self.hidden:
+        if self._journal is not None:
             yield from self._journal
             for graph in self._inner.named_graphs():
                 if graph not in self._journal_graphs:
                     yield from self._restored(self._inner.quads_for_pattern(None, None, None, graph))
             return
-        yield from self._restored(q for q in self._inner.quads_for_pattern(None, None, None, None)
-                                  if q.graph_name not in self.hidden)
+        yield from self._restored(self._inner.quads_for_pattern(None, None, None, None))
 
     def _restored(self, quads) -> Iterator[ox.Quad]:
         exact = self._exact
@@ -142,71 +140,21 @@ class ExactOxigraphStore(OxigraphStore):
         super().update(*args, **kwargs)
 
     def add_graph(self, graph) -> None:
-        self.hidden.discard(to_ox(graph))
-        if not self.read_only:
+        if not self.read_only:  # rdflib adds a graph to read one; nothing to do on a read-only store
             super().add_graph(graph)
 
     def remove_graph(self, graph) -> None:
-        if self.read_only:
-            self.hidden.add(to_ox(graph))
-        else:
-            if to_ox(graph) in self._journal_graphs:
-                self._journal = None
-            super().remove_graph(graph)
+        self._writable()
+        if to_ox(graph) in self._journal_graphs:
+            self._journal = None
+        super().remove_graph(graph)
 
     def triples(self, triple_pattern, context=None):
         exact = self._rdflib_exact
-        hidden = self.hidden
         for (s, p, o), contexts in super().triples(triple_pattern, context):
-            if hidden:
-                contexts = [c for c in contexts if to_ox(c) not in hidden]
-                if not contexts:
-                    continue
-                contexts = iter(contexts)
             if exact and type(o) is Literal:
                 o = exact.get((s, p, o), o)
             yield (s, p, o), contexts
-
-    def contexts(self, triple=None):
-        for graph in super().contexts(triple):
-            if to_ox(graph) not in self.hidden:
-                yield graph
-
-    def __len__(self, context=None) -> int:
-        if not self.hidden or context is not None:
-            return super().__len__(context)
-        return len({(s, p, o) for (s, p, o), _ in self.triples((None, None, None))})
-
-    def query(self, query, initNs, initBindings, queryGraph, **kwargs):  # noqa: N803 (rdflib's names)
-        if self.hidden and queryGraph == "__UNION__":
-            visible = [g for g in self._inner.named_graphs() if g not in self.hidden]
-            return self._query_over(query, initNs, initBindings, visible)
-        return super().query(query, initNs, initBindings, queryGraph, **kwargs)
-
-    def _query_over(self, query, init_ns, init_bindings, graphs):
-        """Like oxrdflib's query, over the given graphs only (as default and as named graphs)."""
-        from rdflib.query import Result
-        from rdflib.term import Variable
-
-        result = self._inner.query(
-            query, default_graph=graphs, named_graphs=graphs,
-            prefixes=dict(self._namespace_for_prefix, **init_ns),
-            substitutions={ox.Variable(k): to_ox(v) for k, v in init_bindings.items()})
-        if isinstance(result, ox.QueryBoolean):
-            out = Result("ASK")
-            out.askAnswer = bool(result)
-        elif isinstance(result, ox.QuerySolutions):
-            out = Result("SELECT")
-            out.vars = [Variable(v.value) for v in result.variables]
-            out.bindings = ({v: from_ox(value) for v, value in zip(out.vars, row) if value is not None}
-                            for row in result)
-        else:
-            from rdflib import Graph
-
-            out = Result("CONSTRUCT")
-            out.graph = Graph()
-            out.graph += (from_ox(t) for t in result)
-        return out
 
     def _writable(self) -> None:
         if self.read_only:

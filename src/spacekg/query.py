@@ -219,35 +219,11 @@ def _check_query(path: Path, layout: Layout) -> LibraryQuery:
 def open_graph(layout: Layout, inferred: bool = False, store: str = "oxigraph"):
     """The built graph to query: the asserted named graphs only, or with the inferred graph too.
 
-    ``store``: "oxigraph" (output/store/) or "memory" (rdflib, parsing output/spacekg.trig)."""
-    from .ingest import INFERRED_GRAPH
+    ``store``: "oxigraph" (output/store/, opened read-only; with ``inferred``, output/spacekg.trig
+    loaded into memory) or "memory" (rdflib, parsing output/spacekg.trig)."""
     from .store import open_dataset
 
-    dataset = open_dataset(layout, store=store)
-    if inferred:
-        return dataset
-    dataset.remove_graph(INFERRED_GRAPH)  # on a read-only store this only hides the graph
-    return _union_only(dataset)
-
-
-def _union_only(dataset):
-    """The dataset with its hidden graphs dropped, where that makes SPARQL faster.
-
-    Oxigraph answers a query over "all graphs" much faster than one over "these seven graphs"
-    (10–30 times on the corpus), so the visible graphs of a read-only built store are copied
-    into an in-memory store (about 0.1 s). Any other dataset is returned as it is.
-    """
-    from .oxigraph import ExactOxigraphStore, dataset_over
-
-    store = dataset.store
-    if not isinstance(store, ExactOxigraphStore) or not store.hidden:
-        return dataset
-    import pyoxigraph
-
-    quads = list(store.exact_quads())
-    database = pyoxigraph.Store()
-    database.bulk_extend(quads)
-    return dataset_over(ExactOxigraphStore(database, exact=quads))
+    return open_dataset(layout, store=store, inferred=inferred)
 
 
 def typed_value(value):
