@@ -63,8 +63,9 @@ class ExactOxigraphStore(OxigraphStore):
 
     def __init__(self, store: ox.Store, exact: Iterable[ox.Quad] = (), read_only: bool = False):
         super().__init__(store=store)
-        self._exact: dict[tuple, ox.Literal] = {}
-        self._rdflib_exact: dict[tuple, Literal] = {}
+        self._unread: list[Iterable[ox.Quad]] = []  # noted by remember(), not yet in the tables
+        self._exact_table: dict[tuple, ox.Literal] = {}
+        self._rdflib_table: dict[tuple, Literal] | None = None  # made when rdflib first reads
         self.read_only = read_only
         self._journal: list[ox.Quad] | None = None
         self._journal_graphs: set = set()
@@ -79,12 +80,33 @@ class ExactOxigraphStore(OxigraphStore):
     # -- exact datatypes ------------------------------------------------------------------------
 
     def remember(self, quads: Iterable[ox.Quad]) -> None:
-        """Note the literals among ``quads`` that the store will hold under another datatype."""
-        for quad in rewritten(quads):
-            stored = _as_stored(quad.object)
-            self._exact[(quad.subject, quad.predicate, stored)] = quad.object
-            self._rdflib_exact[(from_ox(quad.subject), from_ox(quad.predicate), from_ox(stored))] = \
-                from_ox(quad.object)
+        """Note the literals among ``quads`` that the store will hold under another datatype.
+
+        ``quads`` is read only when the table is first needed, so that a store opened for SPARQL
+        alone (whose answers come from Oxigraph) never reads it: it may be a lazy iterable. A list
+        is filtered at once, so that only its rewritten literals are kept."""
+        self._unread.append(rewritten(quads) if isinstance(quads, list) else quads)
+
+    @property
+    def _exact(self) -> dict[tuple, ox.Literal]:
+        """(subject, predicate, literal as stored) → the literal as it was added."""
+        while self._unread:
+            for quad in rewritten(self._unread.pop(0)):
+                stored = _as_stored(quad.object)
+                self._exact_table[(quad.subject, quad.predicate, stored)] = quad.object
+                if self._rdflib_table is not None:
+                    self._rdflib_table[(from_ox(quad.subject), from_ox(quad.predicate), from_ox(stored))] = \
+                        from_ox(quad.object)
+        return self._exact_table
+
+    @property
+    def _rdflib_exact(self) -> dict[tuple, Literal]:
+        """The same table in rdflib terms."""
+        exact = self._exact
+        if self._rdflib_table is None:
+            self._rdflib_table = {(from_ox(s), from_ox(p), from_ox(o)): from_ox(original)
+                                  for (s, p, o), original in exact.items()}
+        return self._rdflib_table
 
     def exact_triples_table(self) -> list[ox.Quad]:
         """The remembered literals, as quads in the default graph (to persist next to the store)."""

@@ -21,6 +21,7 @@ as ``xsd:integer`` (same values); triples read through rdflib keep their exact d
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterator
 
 import pyoxigraph as ox
 from rdflib import Dataset
@@ -77,12 +78,12 @@ def _open_built_store(folder: Path, layout: Layout) -> Dataset:
     return dataset_over(ExactOxigraphStore(database, exact=_exact_table(folder / _EXACT), read_only=True))
 
 
-def _exact_table(path: Path) -> list[ox.Quad]:
-    """The build's table of literals that Oxigraph stores under another datatype (none if missing)."""
-    if not path.is_file():
-        return []
-    return [ox.Quad(t.subject, t.predicate, t.object)
-            for t in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES)]
+def _exact_table(path: Path) -> Iterator[ox.Quad]:
+    """The build's table of literals that Oxigraph stores under another datatype (none if missing),
+    read when the store first needs it (rdflib reading triples), not by SPARQL queries."""
+    if path.is_file():
+        for triple in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES):
+            yield ox.Quad(triple.subject, triple.predicate, triple.object)
 
 
 def _load_into_oxigraph(trig: Path, exact: Path, inferred: bool) -> Dataset:
