@@ -10,7 +10,6 @@ import re
 
 import pytest
 
-from spacekg.ingest import INFERRED_GRAPH
 from spacekg.paths import Layout
 from spacekg.query import library, open_graph, run
 from spacekg.store import open_dataset
@@ -26,9 +25,7 @@ def graph(built, layout):
 @pytest.fixture(scope="session")
 def memory_graph(built, layout):
     """The same graph in rdflib's own store, answered by rdflib's own SPARQL evaluator."""
-    dataset = open_dataset(layout, store="memory")
-    dataset.remove_graph(INFERRED_GRAPH)
-    return dataset
+    return open_dataset(layout, store="memory")
 
 
 @pytest.fixture(scope="session")

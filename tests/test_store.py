@@ -72,3 +72,25 @@ def test_a_failed_build_leaves_the_previous_store_untouched(built, tmp_path):
         write_store_only(built, layout, folder)
     assert open_dataset(layout, "oxigraph").store.read_only
     assert snapshot(output / "store").keys() and snapshot(output / "store") != before  # replaced (new files)
+
+
+@pytest.mark.parametrize("store", ["oxigraph", "memory"])
+def test_the_inferred_graph_is_seen_only_when_asked_for(built, layout, store):
+    """The asserted graphs by default; with inferred=True also graph:inferred (read from the TriG)."""
+    from spacekg.ingest import INFERRED_GRAPH
+
+    entailed = (KG["cds-1"], SKG.participant, KG["mofa-foreign-policy-bureau"])  # a co-chair takes part
+    asserted = open_dataset(layout, store)
+    assert INFERRED_GRAPH not in {g.identifier for g in asserted.graphs()}
+    assert entailed not in asserted and (KG["cds-1"], SKG.coChairedBy, KG["mofa-foreign-policy-bureau"]) in asserted
+    everything = open_dataset(layout, store, inferred=True)
+    assert entailed in everything.graph(INFERRED_GRAPH)
+    assert comparable(everything) - comparable(asserted) == {
+        (s, p, o, INFERRED_GRAPH) for s, p, o in everything.graph(INFERRED_GRAPH)}
+
+
+def test_the_read_only_store_refuses_to_drop_a_graph(built, layout):
+    from spacekg.oxigraph import ReadOnlyError
+
+    with pytest.raises(ReadOnlyError):
+        open_dataset(layout).remove_graph(KG["anything"])

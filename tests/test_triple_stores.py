@@ -240,8 +240,6 @@ QUERIES = [q.name for q in library(__import__("spacekg.paths", fromlist=["Layout
 def stores(built, layout, asserted_graphs):
     own = open_dataset(layout, "oxigraph")
     memory = open_dataset(layout, "memory")
-    for dataset in (own, memory):
-        dataset.remove_graph(INFERRED_GRAPH)
     fresh = ox.Store()
     fresh.bulk_load(path=str(layout.output / "spacekg.trig"), format=ox.RdfFormat.TRIG)
     return {"own": own, "memory": memory, "fresh": fresh}

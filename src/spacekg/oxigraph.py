@@ -57,27 +57,48 @@ class ReadOnlyError(SpacekgError):
 class ExactOxigraphStore(OxigraphStore):
     """oxrdflib's store that gives back every literal with the datatype it was added with.
 
-    With ``read_only`` (a built store opened for queries), adding or removing triples raises
-    ReadOnlyError, and removing a graph only hides it from this dataset's answers.
+    With ``read_only`` (a built store opened for queries), adding or removing triples or graphs
+    raises ReadOnlyError.
     """
 
     def __init__(self, store: ox.Store, exact: Iterable[ox.Quad] = (), read_only: bool = False):
         super().__init__(store=store)
-        self._exact: dict[tuple, ox.Literal] = {}
-        self._rdflib_exact: dict[tuple, Literal] = {}
+        self._unread: list[Iterable[ox.Quad]] = []  # noted by remember(), not yet in the tables
+        self._exact_table: dict[tuple, ox.Literal] = {}
+        self._rdflib_table: dict[tuple, Literal] | None = None  # made when rdflib first reads
         self.read_only = read_only
-        self.hidden: set = set()
         self.remember(exact)
 
     # -- exact datatypes ------------------------------------------------------------------------
 
     def remember(self, quads: Iterable[ox.Quad]) -> None:
-        """Note the literals among ``quads`` that the store will hold under another datatype."""
-        for quad in rewritten(quads):
-            stored = _as_stored(quad.object)
-            self._exact[(quad.subject, quad.predicate, stored)] = quad.object
-            self._rdflib_exact[(from_ox(quad.subject), from_ox(quad.predicate), from_ox(stored))] = \
-                from_ox(quad.object)
+        """Note the literals among ``quads`` that the store will hold under another datatype.
+
+        ``quads`` is read only when the table is first needed, so that a store opened for SPARQL
+        alone (whose answers come from Oxigraph) never reads it: it may be a lazy iterable. A list
+        is filtered at once, so that only its rewritten literals are kept."""
+        self._unread.append(rewritten(quads) if isinstance(quads, list) else quads)
+
+    @property
+    def _exact(self) -> dict[tuple, ox.Literal]:
+        """(subject, predicate, literal as stored) → the literal as it was added."""
+        while self._unread:
+            for quad in rewritten(self._unread.pop(0)):
+                stored = _as_stored(quad.object)
+                self._exact_table[(quad.subject, quad.predicate, stored)] = quad.object
+                if self._rdflib_table is not None:
+                    self._rdflib_table[(from_ox(quad.subject), from_ox(quad.predicate), from_ox(stored))] = \
+                        from_ox(quad.object)
+        return self._exact_table
+
+    @property
+    def _rdflib_exact(self) -> dict[tuple, Literal]:
+        """The same table in rdflib terms."""
+        exact = self._exact
+        if self._rdflib_table is None:
+            self._rdflib_table = {(from_ox(s), from_ox(p), from_ox(o)): from_ox(original)
+                                  for (s, p, o), original in exact.items()}
+        return self._rdflib_table
 
     def exact_triples_table(self) -> list[ox.Quad]:
         """The remembered literals, as quads in the default graph (to persist next to the store)."""
@@ -85,8 +106,7 @@ class ExactOxigraphStore(OxigraphStore):
 
     def exact_quads(self) -> Iterator[ox.Quad]:
         """Every quad of the visible named graphs, as pyoxigraph terms, with exact datatypes."""
-        yield from self._restored(q for q in self._inner.quads_for_pattern(None, None, None, None)
-                                  if q.graph_name not in self.hidden)
+        yield from self._restored(self._inner.quads_for_pattern(None, None, None, None))
 
     def _restored(self, quads) -> Iterator[ox.Quad]:
         exact = self._exact
@@ -121,69 +141,19 @@ class ExactOxigraphStore(OxigraphStore):
         super().update(*args, **kwargs)
 
     def add_graph(self, graph) -> None:
-        self.hidden.discard(to_ox(graph))
-        if not self.read_only:
+        if not self.read_only:  # rdflib adds a graph to read one; nothing to do on a read-only store
             super().add_graph(graph)
 
     def remove_graph(self, graph) -> None:
-        if self.read_only:
-            self.hidden.add(to_ox(graph))
-        else:
-            super().remove_graph(graph)
+        self._writable()
+        super().remove_graph(graph)
 
     def triples(self, triple_pattern, context=None):
         exact = self._rdflib_exact
-        hidden = self.hidden
         for (s, p, o), contexts in super().triples(triple_pattern, context):
-            if hidden:
-                contexts = [c for c in contexts if to_ox(c) not in hidden]
-                if not contexts:
-                    continue
-                contexts = iter(contexts)
             if exact and type(o) is Literal:
                 o = exact.get((s, p, o), o)
             yield (s, p, o), contexts
-
-    def contexts(self, triple=None):
-        for graph in super().contexts(triple):
-            if to_ox(graph) not in self.hidden:
-                yield graph
-
-    def __len__(self, context=None) -> int:
-        if not self.hidden or context is not None:
-            return super().__len__(context)
-        return len({(s, p, o) for (s, p, o), _ in self.triples((None, None, None))})
-
-    def query(self, query, initNs, initBindings, queryGraph, **kwargs):  # noqa: N803 (rdflib's names)
-        if self.hidden and queryGraph == "__UNION__":
-            visible = [g for g in self._inner.named_graphs() if g not in self.hidden]
-            return self._query_over(query, initNs, initBindings, visible)
-        return super().query(query, initNs, initBindings, queryGraph, **kwargs)
-
-    def _query_over(self, query, init_ns, init_bindings, graphs):
-        """Like oxrdflib's query, over the given graphs only (as default and as named graphs)."""
-        from rdflib.query import Result
-        from rdflib.term import Variable
-
-        result = self._inner.query(
-            query, default_graph=graphs, named_graphs=graphs,
-            prefixes=dict(self._namespace_for_prefix, **init_ns),
-            substitutions={ox.Variable(k): to_ox(v) for k, v in init_bindings.items()})
-        if isinstance(result, ox.QueryBoolean):
-            out = Result("ASK")
-            out.askAnswer = bool(result)
-        elif isinstance(result, ox.QuerySolutions):
-            out = Result("SELECT")
-            out.vars = [Variable(v.value) for v in result.variables]
-            out.bindings = ({v: from_ox(value) for v, value in zip(out.vars, row) if value is not None}
-                            for row in result)
-        else:
-            from rdflib import Graph
-
-            out = Result("CONSTRUCT")
-            out.graph = Graph()
-            out.graph += (from_ox(t) for t in result)
-        return out
 
     def _writable(self) -> None:
         if self.read_only:

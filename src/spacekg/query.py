@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import io
 import re
 import unicodedata
@@ -77,7 +78,14 @@ class QueryResult:
 
     columns: list[str]
     rows: list[list[str]]
-    terms: list[list[object]] = field(default_factory=list, repr=False)  # the RDF terms behind rows
+    _terms: object = field(default_factory=list, repr=False)  # rows of RDF terms, or a function making them
+
+    @property
+    def terms(self) -> list[list[object]]:
+        """The rdflib terms behind the rows (None where unbound), made when first asked for."""
+        if callable(self._terms):
+            self._terms = self._terms()
+        return self._terms
 
     def to_table(self, max_width: int | None = None) -> str:
         """An aligned plain-text table; cells longer than ``max_width`` are cut with '…'."""
@@ -219,35 +227,11 @@ def _check_query(path: Path, layout: Layout) -> LibraryQuery:
 def open_graph(layout: Layout, inferred: bool = False, store: str = "oxigraph"):
     """The built graph to query: the asserted named graphs only, or with the inferred graph too.
 
-    ``store``: "oxigraph" (output/store/) or "memory" (rdflib, parsing output/spacekg.trig)."""
-    from .ingest import INFERRED_GRAPH
+    ``store``: "oxigraph" (output/store/, opened read-only; with ``inferred``, output/spacekg.trig
+    loaded into memory) or "memory" (rdflib, parsing output/spacekg.trig)."""
     from .store import open_dataset
 
-    dataset = open_dataset(layout, store=store)
-    if inferred:
-        return dataset
-    dataset.remove_graph(INFERRED_GRAPH)  # on a read-only store this only hides the graph
-    return _union_only(dataset)
-
-
-def _union_only(dataset):
-    """The dataset with its hidden graphs dropped, where that makes SPARQL faster.
-
-    Oxigraph answers a query over "all graphs" much faster than one over "these seven graphs"
-    (10–30 times on the corpus), so the visible graphs of a read-only built store are copied
-    into an in-memory store (about 0.1 s). Any other dataset is returned as it is.
-    """
-    from .oxigraph import ExactOxigraphStore, dataset_over
-
-    store = dataset.store
-    if not isinstance(store, ExactOxigraphStore) or not store.hidden:
-        return dataset
-    import pyoxigraph
-
-    quads = list(store.exact_quads())
-    database = pyoxigraph.Store()
-    database.bulk_extend(quads)
-    return dataset_over(ExactOxigraphStore(database, exact=quads))
+    return open_dataset(layout, store=store, inferred=inferred)
 
 
 def typed_value(value):
@@ -291,7 +275,10 @@ def run(graph, text: str, params: dict | None = None, source: str = "query") -> 
 
     _no_remote_loading()
     bindings = {Variable(name): typed_value(value) for name, value in (params or {}).items()}
+    native = _native_store(graph)
     try:
+        if native is not None:
+            return _run_natively(native, text, bindings, source, graph)
         result = graph.query(text, initNs=_prefixes(), initBindings=bindings)
         if result.type == "ASK":
             return _table(["ask"], [[_literal_boolean(result.askAnswer)]], graph)
@@ -305,6 +292,51 @@ def run(graph, text: str, params: dict | None = None, source: str = "query") -> 
     except Exception as error:  # the engines raise their own types; turn them into ours
         raise _query_error(error, text, source) from None
     return _table(columns, terms, graph)
+
+
+def _native_store(graph):
+    """The pyoxigraph store behind a dataset whose default graph is the union of its graphs, else None."""
+    from oxrdflib import OxigraphStore
+    from rdflib import Dataset
+
+    if isinstance(graph, Dataset) and graph.default_union and isinstance(graph.store, OxigraphStore):
+        return graph.store._inner  # oxrdflib's own handle on the store
+    return None
+
+
+def _run_natively(store, text: str, bindings: dict, source: str, graph) -> QueryResult:
+    """Like rdflib's graph.query() through oxrdflib, without making an rdflib term of every value:
+    the table is read from pyoxigraph's terms, and rdflib terms are made only if asked for."""
+    import pyoxigraph as ox
+    from oxrdflib._converter import from_ox
+
+    from .oxigraph import to_oxigraph
+
+    result = store.query(text, use_default_graph_as_union=True,
+                         prefixes={prefix: str(ns) for prefix, ns in _prefixes().items()},
+                         substitutions={ox.Variable(str(k)): to_oxigraph(v) for k, v in bindings.items()})
+    if isinstance(result, ox.QueryBoolean):
+        return _table(["ask"], [[_literal_boolean(bool(result))]], graph)
+    if not isinstance(result, ox.QuerySolutions):
+        raise QueryError(f"{source}: a CONSTRUCT query returns a graph, not a table",
+                         hint="`spacekg query` runs SELECT and ASK queries")
+    columns = [variable.value for variable in result.variables]
+    native = [list(solution) for solution in result]
+    rows = [[_readable_native(term) for term in row] for row in native]
+    return QueryResult(columns, rows, lambda: [[from_ox(term) for term in row] for row in native])
+
+
+def _readable_native(term) -> str:
+    """:func:`readable` for a pyoxigraph term."""
+    import pyoxigraph as ox
+
+    if term is None:
+        return ""
+    if isinstance(term, ox.Literal):
+        return term.value
+    if isinstance(term, ox.NamedNode):
+        return _shortened(term.value)
+    return f"_:{term.value}"
 
 
 def _solutions(result):
@@ -332,13 +364,23 @@ def readable(term, graph=None) -> str:
     if isinstance(term, Literal):
         return str(term)
     if isinstance(term, URIRef):
-        from .namespaces import PREFIXES
-
-        for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(str(item[1]))):
-            if str(term).startswith(str(namespace)) and len(str(term)) > len(str(namespace)):
-                return f"{prefix}:{str(term)[len(str(namespace)):]}"
-        return str(term)
+        return _shortened(str(term))
     return term.n3()
+
+
+def _shortened(iri: str) -> str:
+    """An IRI as a prefixed name with the project's longest matching prefix, else as it is."""
+    for prefix, namespace in _longest_prefixes_first():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
+
+
+@functools.cache
+def _longest_prefixes_first() -> tuple[tuple[str, str], ...]:
+    from .namespaces import PREFIXES
+
+    return tuple(sorted(((p, str(ns)) for p, ns in PREFIXES.items()), key=lambda item: -len(item[1])))
 
 
 def _query_error(error: Exception, text: str, source: str) -> QueryError:

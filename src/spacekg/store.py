@@ -1,13 +1,15 @@
 """The built graph kept in an Oxigraph store (output/store/), opened for queries without parsing.
 
 A build writes the store next to the RDF files (:class:`StoreWriter`), in the staging folder, so
-that a failed build leaves the previous store in place. The store holds the asserted named graphs;
-graph:inferred is in the TriG and N-Quads exports only. :func:`open_dataset` gives the built
+that a failed build leaves the previous store in place. The store holds the asserted named graphs
+only (graph:ontology, graph:registry, one graph:doc/ID per document); the reasoner's graph:inferred
+is in output/spacekg.trig and spacekg.nq alone. :func:`open_dataset` gives the built
 dataset through rdflib's API, held by one of two stores:
 
 ``oxigraph``
     the on-disk Oxigraph store, opened read-only in milliseconds; SPARQL runs natively in
-    Oxigraph. (Without a built store, the TriG export is loaded into an in-memory Oxigraph store.)
+    Oxigraph. With the inferred graph (or without a built store), output/spacekg.trig is loaded
+    into an in-memory Oxigraph store instead (only small builds have an inferred graph).
 ``memory``
     rdflib's own in-memory store, filled by parsing output/spacekg.trig (slow on large graphs).
 
@@ -21,6 +23,7 @@ from __future__ import annotations
 import queue
 import threading
 from pathlib import Path
+from typing import Iterator
 
 import pyoxigraph as ox
 from rdflib import Dataset
@@ -38,12 +41,12 @@ STORES = ("oxigraph", "memory")
 _ALIASES = {"Oxigraph": "oxigraph", "default": "memory"}  # rdflib's plugin names
 
 
-def open_dataset(layout: Layout, store: str | None = None) -> Dataset:
-    """The built dataset (all named graphs; the default graph is their union).
+def open_dataset(layout: Layout, store: str | None = None, inferred: bool = False) -> Dataset:
+    """The built dataset: the asserted named graphs, and graph:inferred too with ``inferred``.
 
-    ``store``: ``"oxigraph"``, ``"memory"`` (see the module docstring), or None for Oxigraph
-    when the build wrote its store, else memory. The Oxigraph store on disk is read-only:
-    removing a graph from the returned dataset only hides it from this dataset's answers.
+    The default graph is the union of the named graphs. ``store``: ``"oxigraph"``, ``"memory"``
+    (see the module docstring), or None for Oxigraph when the build wrote its store, else memory.
+    The built store on disk is opened read-only: changing the returned dataset raises ReadOnlyError.
     """
     store = _ALIASES.get(store, store)
     folder = layout.output / STORE_FOLDER
@@ -51,19 +54,20 @@ def open_dataset(layout: Layout, store: str | None = None) -> Dataset:
         store = "oxigraph" if (folder / _DATABASE).is_dir() else "memory"
     if store not in STORES:
         raise SpacekgError(f"unknown store '{store}'", hint="use oxigraph or memory")
-    if store == "oxigraph" and (folder / _DATABASE).is_dir():
+    if store == "oxigraph" and not inferred and (folder / _DATABASE).is_dir():
         return _open_built_store(folder, layout)
     path = layout.output / BUILT_DATASET
     if not path.is_file():
         raise NotBuiltError(layout.relative(path))
     if store == "oxigraph":
-        database = ox.Store()
-        database.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
-        with path.open("rb") as exact:
-            return dataset_over(ExactOxigraphStore(database, exact=ox.parse(exact, ox.RdfFormat.TRIG)))
+        return _load_into_oxigraph(path, folder / _EXACT, inferred)
+    from .ingest import INFERRED_GRAPH
+
     dataset = Dataset(default_union=True)
     bind_prefixes(dataset)
     dataset.parse(path, format="trig")
+    if not inferred:
+        dataset.remove_graph(INFERRED_GRAPH)
     return dataset
 
 
@@ -73,10 +77,30 @@ def _open_built_store(folder: Path, layout: Layout) -> Dataset:
     except OSError as error:
         raise SpacekgError(f"cannot open the store {layout.relative(folder)}: {error}",
                            hint="rebuild it with `spacekg build`") from None
-    exact = folder / _EXACT
-    table = ox.parse(path=str(exact), format=ox.RdfFormat.N_TRIPLES) if exact.is_file() else ()
-    return dataset_over(ExactOxigraphStore(database, exact=(ox.Quad(t.subject, t.predicate, t.object)
-                                                             for t in table), read_only=True))
+    return dataset_over(ExactOxigraphStore(database, exact=_exact_table(folder / _EXACT), read_only=True))
+
+
+def _exact_table(path: Path) -> Iterator[ox.Quad]:
+    """The build's table of literals that Oxigraph stores under another datatype (none if missing),
+    read when the store first needs it (rdflib reading triples), not by SPARQL queries."""
+    if path.is_file():
+        for triple in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES):
+            yield ox.Quad(triple.subject, triple.predicate, triple.object)
+
+
+def _load_into_oxigraph(trig: Path, exact: Path, inferred: bool) -> Dataset:
+    """output/spacekg.trig in an in-memory Oxigraph store, with or without graph:inferred."""
+    from .ingest import INFERRED_GRAPH
+
+    database = ox.Store()
+    database.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG, lenient=True)  # our own output
+    if not inferred:
+        database.remove_graph(ox.NamedNode(str(INFERRED_GRAPH)))
+    if exact.is_file():  # the build's table covers every literal (the reasoner infers none)
+        table = _exact_table(exact)
+    else:
+        table = rewritten(ox.parse(path=str(trig), format=ox.RdfFormat.TRIG))
+    return dataset_over(ExactOxigraphStore(database, exact=table))  # a copy: changes are the caller's
 
 
 class StoreWriter:
