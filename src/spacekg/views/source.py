@@ -2,8 +2,8 @@
 
 The views never copy a large dataset. The build's dataset and the built store are already
 Oxigraph stores, asked natively through pyoxigraph with the default graph as the union of the
-named graphs. Only when the reasoner's graph:inferred (or a hidden graph) is present — small
-graphs only — are the other graphs copied into an in-memory store; any other rdflib graph or
+named graphs. Only when the reasoner's graph:inferred is present (a dataset opened with the
+inferred graph: small graphs only) are the other graphs copied into an in-memory store; any other rdflib graph or
 dataset (tests, the in-memory store) is copied the same way.
 
 On a store on disk, every IRI or literal an answer carries costs a lookup, so the views ask for
@@ -73,13 +73,12 @@ def open_source(data) -> Source:
     store = getattr(data, "store", None)
     if isinstance(data, Dataset) and isinstance(store, OxigraphStore):
         inner: ox.Store = store._inner
-        hidden = set(getattr(store, "hidden", ()))
-        if not hidden and not inner.contains_named_graph(ox.NamedNode(INFERRED_GRAPH)):
+        inferred = ox.NamedNode(INFERRED_GRAPH)
+        if not inner.contains_named_graph(inferred):
             return Source(inner)
-        hidden.add(ox.NamedNode(INFERRED_GRAPH))
         copy = ox.Store()
         for graph in inner.named_graphs():
-            if graph not in hidden:
+            if graph != inferred:
                 copy.bulk_extend(inner.quads_for_pattern(None, None, None, graph))
         return Source(copy)
     copy = ox.Store()
