@@ -127,18 +127,19 @@ def _reusable(previous: Path | None, mark: str) -> str | None:
 
 
 def _turtle(ontology: Graph) -> bytes:
-    """The ontology as Turtle for pyLODE."""
+    """The ontology as Turtle for pyLODE, the same bytes for the same triples: a store hands out
+    new blank node labels on every load, so they are replaced by canonical ones."""
+    from rdflib.compare import to_canonical_graph
     from rdflib.namespace import RDF, SKOS
 
+    # pyLODE takes any skos:ConceptScheme for the ontology itself and merges its metadata into the
+    # page header; the topic scheme stays documented as an individual without that type.
+    kept = Graph()
+    kept += (t for t in ontology if not (t[1] == RDF.type and t[2] == SKOS.ConceptScheme))
     documented = Graph()
     for prefix, namespace in ontology.namespaces():
         documented.bind(prefix, namespace, override=True, replace=True)
-    for triple in ontology:
-        # pyLODE takes any skos:ConceptScheme for the ontology itself and merges its metadata into
-        # the page header; the topic scheme stays documented as an individual without that type.
-        if triple[1] == RDF.type and triple[2] == SKOS.ConceptScheme:
-            continue
-        documented.add(triple)
+    documented += to_canonical_graph(kept)
     return documented.serialize(format="turtle", encoding="utf-8")
 
 
