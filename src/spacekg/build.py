@@ -85,7 +85,26 @@ def read_sources(layout: Layout, say: Callable[[str], None] = lambda _: None) ->
     ontology = load_ontology(layout.ontology)
     schema = Schema.from_graph(ontology)
     say(f"reading {layout.relative(layout.sources)}/ (registry, annotations, texts)")
-    return ontology, load_corpus(layout, schema)
+    with _kept_out_of_collections():
+        return ontology, load_corpus(layout, schema)
+
+
+@contextmanager
+def _kept_out_of_collections():
+    """Python's cycle collector paused while the block runs, and what it made frozen afterwards.
+
+    Reading large sources makes millions of objects that all stay alive (the records, then the
+    corpus); each full collection would scan every one of them again, which took about a third of
+    the reading time on large corpora. Frozen objects are still freed when nothing refers to them.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.freeze()
+            gc.enable()
 
 
 def load_and_ingest(layout: Layout, say: Callable[[str], None] = lambda _: None) -> BuildResult:
