@@ -18,6 +18,7 @@ import platform
 import subprocess
 import sys
 import tempfile
+import time
 from importlib.metadata import version
 from pathlib import Path
 
@@ -25,22 +26,33 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from corpus import generate  # noqa: E402
 
+from spacekg.parallel import workers  # noqa: E402
+
 # Measurements, in the order they run ("command" writes the output that "queries" and "views"
 # read), and the largest size each is worth making at (beyond, it exceeds any time limit).
-UP_TO = {"build": 10_000, "command": 10_000, "queries": 10_000, "morph-kgc": 1_000, "rdflib": 100,
-         "checks": 10, "views": 1_000}
+UP_TO = {"build": 10_000, "command": 10_000, "queries": 10_000, "queries-memory": 10, "morph-kgc": 1_000,
+         "rdflib": 100, "checks": 10, "views": 1_000}
 KINDS = tuple(UP_TO)
+# Measurements made --runs times, reported by their median run (this value of the run).
+REPEATED = {"build": lambda r: r["total"], "command": lambda r: r["total"], "morph-kgc": lambda r: r["morph_kgc_s"],
+            "rdflib": lambda r: sum(v for k, v in r["times"].items() if k.startswith("rdflib"))}
+# results.md from this heading on is written by people and kept when the tables are rewritten.
+NOTES = "\n## Notes\n"
 
 
 def measure(what: str, root: Path, limit: float) -> dict:
     if what == "morph-kgc":
+        # as many processes as the build uses cores, so that both may use the whole machine
         command = [sys.executable, "-c", "import json, sys; sys.path.insert(0, sys.argv[1]); import morph_kgc; "
-                   "print(json.dumps(morph_kgc.measure(sys.argv[2])))", str(HERE), str(root)]
+                   "print(json.dumps(morph_kgc.measure(sys.argv[2], int(sys.argv[3]))))", str(HERE), str(root),
+                   str(workers())]
     elif what == "views":
         command = [sys.executable, str(HERE / "views.py"), "stage", str(root), "--runs", "1"]
+    elif what.startswith("queries"):
+        store = "memory" if what == "queries-memory" else "oxigraph"
+        command = [sys.executable, str(HERE / "measure.py"), "queries", str(root), store]
     else:
-        command = [sys.executable, str(HERE / "measure.py"), what, str(root),
-                   *(["oxigraph"] if what == "queries" else [])]
+        command = [sys.executable, str(HERE / "measure.py"), what, str(root)]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=limit)
     except subprocess.TimeoutExpired:
@@ -48,6 +60,31 @@ def measure(what: str, root: Path, limit: float) -> dict:
     if done.returncode != 0:
         return {"error": (done.stderr.strip().splitlines() or ["failed"])[-1][-160:]}
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def median_run(what: str, root: Path, limit: float, runs: int) -> dict:
+    """The run of median duration among ``runs`` runs, with every run's duration in ``runs``."""
+    done = []
+    for _ in range(runs):
+        os.sync()  # files the previous measurement wrote are not flushed during this one
+        result = measure(what, root, limit)
+        if "error" in result:
+            return result
+        done.append(result)
+    key = REPEATED[what]
+    done.sort(key=key)
+    return {**done[len(done) // 2], "runs": [key(r) for r in done]}
+
+
+def speed() -> float:
+    """Seconds a fixed pure-Python loop takes in a fresh process: the same work each time, so a
+    change tells how fast the machine itself was at that moment (a shared host varies)."""
+    loop = "import time; t = time.perf_counter(); x = sum(i * i for i in range(5_000_000)); print(time.perf_counter() - t)"
+    return float(subprocess.run([sys.executable, "-c", loop], capture_output=True, text=True, check=True).stdout)
+
+
+def _load(averages: tuple) -> str:
+    return " / ".join(f"{a:.1f}" for a in averages)
 
 
 def machine() -> list[str]:
@@ -66,21 +103,34 @@ def main() -> None:
     parser.add_argument("--limit", type=float, default=900, help="seconds allowed per measurement")
     parser.add_argument("--work", default=str(Path(tempfile.gettempdir()) / "spacekg-bench"))
     parser.add_argument("--out", default=str(HERE / "results.md"))
+    parser.add_argument("--runs", type=int, default=3, help="runs of the build, the command and the peers "
+                                                             "(the median is reported)")
     args = parser.parse_args()
     kinds = args.only.split(",")
+    started = (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), os.getloadavg())
     results = {}
     for size in [int(s) for s in args.sizes.split(",")]:
         root = generate(size, Path(args.work) / f"x{size}")
-        row = {}
+        row = {"speed": speed()}
         for what in kinds:
             if size > UP_TO[what]:
                 row[what] = {"error": "not run at this size (see UP_TO in benchmarks/run.py)"}
                 continue
-            row[what] = measure(what, root, args.limit)
+            row[what] = (median_run(what, root, args.limit, args.runs) if what in REPEATED
+                         else measure(what, root, args.limit))
             print(size, what, json.dumps(row[what])[:300], flush=True)
         results[size] = row
         Path(args.out).with_suffix(".json").write_text(json.dumps(results, indent=1))
-    Path(args.out).write_text(report(results, args), encoding="utf-8")
+    out = Path(args.out)
+    notes = out.read_text(encoding="utf-8").partition(NOTES)[2] if out.is_file() else ""
+    out.write_text(report(results, args, started, os.getloadavg()) + (NOTES + notes if notes else ""),
+                   encoding="utf-8")
+
+
+def _spread(median: float, result: dict) -> str:
+    """A median duration with the fastest and slowest of its runs."""
+    runs = result.get("runs", [])
+    return f"{median:.1f} ({min(runs):.1f}–{max(runs):.1f})" if len(runs) > 1 else f"{median:.1f}"
 
 
 def _cell(row: dict, kind: str, format_value) -> str:
@@ -90,54 +140,91 @@ def _cell(row: dict, kind: str, format_value) -> str:
     return value["error"] if "error" in value else format_value(value)
 
 
-def report(results: dict, args) -> str:
-    lines = ["# Scale benchmark", "", "Machine:", *machine(), "",
-             f"Command: `python benchmarks/run.py --sizes {args.sizes} --only {args.only} --limit {args.limit:.0f}`. "
-             "Each cell is one run in its own process.", ""]
+def _query_table(results: dict) -> list[str]:
+    """Each library query's median latency per size, on the Oxigraph store and, where measured,
+    on rdflib's in-memory store, with the ratio of the two from the same run."""
+    columns = [(size, kind) for size, row in results.items() for kind in ("queries", "queries-memory")
+               if "queries" in row.get(kind, {})]
+    names = sorted({q for size, kind in columns for q in results[size][kind]["queries"]})
+    store = {"queries": "Oxigraph", "queries-memory": "rdflib memory"}
+    lines = ["", "## Library queries: median of 3 runs, seconds (rows returned)", "",
+             "The Oxigraph store is output/store/ opened read-only; rdflib memory parses output/spacekg.trig "
+             "into rdflib's own store (at the sizes where that finishes). *memory / Oxigraph* is the ratio "
+             "of the two medians in the same run.", "",
+             "| query | " + " | ".join(f"{size}× {store[kind]}" for size, kind in columns) + " |",
+             "|---|" + "---|" * len(columns)]
+
+    def cell(size, kind, name) -> str:
+        q = results[size][kind]["queries"].get(name)
+        if not q or "error" in q:
+            return q["error"] if q else "–"
+        text = f"{q['median']:.3f} ({q['rows']})"
+        fast = results[size]["queries"]["queries"].get(name, {}) if kind == "queries-memory" else {}
+        if fast.get("median"):
+            text += f", ×{q['median'] / fast['median']:.0f}"
+        return text
+
+    for name in names:
+        lines.append(f"| {name} | " + " | ".join(cell(size, kind, name) for size, kind in columns) + " |")
+    lines.append("| *open the graph* | " + " | ".join(f"{results[size][kind]['open']:.2f}" for size, kind in columns)
+                 + " |")
+    lines.append("| *peak MB* | " + " | ".join(f"{results[size][kind]['peak_rss_mb']:.0f}" for size, kind in columns)
+                 + " |")
+    return lines
+
+
+def report(results: dict, args, started: tuple, load_at_end: tuple) -> str:
+    when, load_at_start = started
+    lines = ["# Scale benchmark", "", "Machine:", *machine(),
+             f"- run started {when}; load average (1, 5, 15 min) {_load(load_at_start)} at the start, "
+             f"{_load(load_at_end)} at the end",
+             "- machine speed: a fixed pure-Python loop (`speed()` in run.py) took "
+             + ", ".join(f"{row['speed']:.2f} s before {size}×" for size, row in results.items())
+             + " (the same work: a larger figure means the host gave this machine less)", "",
+             f"Command: `python benchmarks/run.py --sizes {args.sizes} --only {args.only} --limit {args.limit:.0f} "
+             f"--runs {args.runs}`. Each measurement runs in its own process. The build, the command and the "
+             f"peers ran {args.runs} times: the tables give the median run, with the fastest and slowest in "
+             "brackets.", ""]
     lines += ["## Build", "",
               "Read and verify the sources, make the graph, write N-Quads, N-Triples, TriG, JSON-LD and "
               "Turtle, and finish the Oxigraph store (`build`); the whole `spacekg build -q` command with "
               "its checks and views (`command`).", "",
               "| size | statements | facts | triples | read+verify s | graph+N-Quads/N-Triples s | TriG/JSON-LD/Turtle s "
-              "| store wait s | build s | CPU s | triples/s | peak MB (main / largest worker) | command s |",
-              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+              "| store wait s | build s | CPU s | statements/s | triples/s | peak MB (main / largest worker) "
+              "| command s |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for size, row in results.items():
         b = row.get("build", {"error": "–"})
-        command = _cell(row, "command", lambda c: f"{c['total']:.1f}")
+        command = _cell(row, "command", lambda c: _spread(c["total"], c))
         if "error" in b:
-            lines.append(f"| {size}× | {b['error']} |" + " |" * 10 + f" {command} |")
+            lines.append(f"| {size}× | {b['error']} |" + " |" * 11 + f" {command} |")
             continue
         t = list(b["times"].values())
         lines.append(f"| {size}× | {b['statements']} | {b['facts']} | {b['triples']} | "
-                     + " | ".join(f"{v:.1f}" for v in t) + f" | {b['total']:.1f} | {b['cpu_s']:.1f} | "
-                     f"{b['triples'] / b['total']:.0f} | {b['peak_rss_mb']:.0f} / {b['largest_child_rss_mb']:.0f} | "
-                     f"{command} |")
+                     + " | ".join(f"{v:.1f}" for v in t) + f" | {_spread(b['total'], b)} | {b['cpu_s']:.1f} | "
+                     f"{b['statements'] / b['total']:.0f} | {b['triples'] / b['total']:.0f} | "
+                     f"{b['peak_rss_mb']:.0f} / {b['largest_child_rss_mb']:.0f} | {command} |")
     lines += ["", "## Peers on the same corpora, same run", "",
               "Morph-KGC (its own environment, see benchmarks/rml/) maps the same records, prepared as JSON "
-              "by benchmarks/morph_kgc.py (not charged to it), to N-Triples; the rdflib baseline adds the "
+              "by benchmarks/morph_kgc.py (not charged to it), to N-Triples, with as many processes "
+              f"(`number_of_processes`) as the build uses cores ({workers()}); the rdflib baseline adds the "
               "same quads to an rdflib Dataset one by one and writes TriG and N-Quads.", "",
-              "| size | Morph-KGC s | Morph-KGC CPU s | Morph-KGC peak MB | triples | build s / Morph-KGC s "
-              "| rdflib baseline s |", "|---|---|---|---|---|---|---|"]
+              "| size | Morph-KGC s | Morph-KGC CPU s | Morph-KGC peak MB (its processes together) | triples | build s / Morph-KGC s "
+              "| rdflib baseline s | rdflib peak MB | rdflib s / build s |", "|---|---|---|---|---|---|---|---|---|"]
     for size, row in results.items():
-        m, b = row.get("morph-kgc", {}), row.get("build", {})
-        ratio = (f"{b['total'] / m['morph_kgc_s']:.2f}" if "total" in b and "morph_kgc_s" in m else "–")
-        rdflib = _cell(row, "rdflib", lambda r: f"{sum(v for k, v in r['times'].items() if k.startswith('rdflib')):.1f}")
+        m, b, r = row.get("morph-kgc", {}), row.get("build", {}), row.get("rdflib", {})
+        ratio = f"{b['total'] / m['morph_kgc_s']:.2f}" if "total" in b and "morph_kgc_s" in m else "–"
+        if "runs" in r:
+            rdflib = f"{_spread(REPEATED['rdflib'](r), r)} | {r['peak_rss_mb']:.0f} | " + (
+                f"{REPEATED['rdflib'](r) / b['total']:.1f}" if "total" in b else "–")
+        else:
+            rdflib = f"{r.get('error', '–')} | | "
         if "morph_kgc_s" in m:
-            lines.append(f"| {size}× | {m['morph_kgc_s']:.1f} | {m['morph_kgc_cpu_s']:.1f} | {m['peak_rss_mb']:.0f} | "
-                         f"{m['triples']} | {ratio} | {rdflib} |")
+            lines.append(f"| {size}× | {_spread(m['morph_kgc_s'], m)} | {m['morph_kgc_cpu_s']:.1f} | "
+                         f"{m.get('tree_peak_rss_mb', m['peak_rss_mb']):.0f} | {m['triples']} | {ratio} | {rdflib} |")
         else:
             lines.append(f"| {size}× | {m.get('error', '–')} | | | | | {rdflib} |")
-    names = sorted({q for row in results.values() for q in row.get("queries", {}).get("queries", {})})
-    lines += ["", "## Library queries on the Oxigraph store: median of 3 runs, seconds", "",
-              "| query | " + " | ".join(f"{s}×" for s in results) + " |", "|---|" + "---|" * len(results)]
-    for name in names:
-        cells = []
-        for row in results.values():
-            q = row.get("queries", {}).get("queries", {}).get(name)
-            cells.append("–" if not q else q["error"] if "error" in q else f"{q['median']:.3f} ({q['rows']} rows)")
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    lines.append("| *open the store* | " + " | ".join(_cell(row, "queries", lambda q: f"{q['open']:.2f}")
-                                                       for row in results.values()) + " |")
+    lines += _query_table(results)
     lines += ["", "## Checks and views (measured apart from the build)", "",
               "| size | SHACL s | OWL reasoning s | HTML views s |", "|---|---|---|---|"]
     for size, row in results.items():
