@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterable, Iterator, TypeVar
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")
+# Batches handed to the workers ahead of the one the caller waits for, per worker: enough to keep
+# them busy, few enough that finished results do not pile up when the caller is the slower side.
+AHEAD = 2
 
 
 def workers() -> int:
@@ -21,8 +25,10 @@ def stream_jobs(function: Callable[[Job], Result], jobs: Iterable[Job], parallel
     """``function`` applied to every job; results come in order, each as soon as it is ready.
 
     With ``parallel`` on a machine of several cores, worker processes (one per core) do the work,
-    ``batch`` jobs at a time. ``function`` must be a module-level function and its results
-    picklable. Workers are forked, so they start at once and see what the caller has loaded.
+    ``batch`` jobs at a time, at most AHEAD batches per worker ahead of the caller, so that memory
+    stays bounded however many jobs there are. ``function`` must be a module-level function and
+    its results picklable. Workers are forked, so they start at once and see what the caller has
+    loaded.
     """
     jobs = list(jobs)
     count = min(workers(), len(jobs))
@@ -31,7 +37,17 @@ def stream_jobs(function: Callable[[Job], Result], jobs: Iterable[Job], parallel
         return
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
-        yield from pool.map(function, jobs, chunksize=batch)
+        pending = deque()
+        for start in range(0, len(jobs), batch):
+            pending.append(pool.submit(_apply, function, jobs[start:start + batch]))
+            if len(pending) > count * AHEAD:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+def _apply(function: Callable[[Job], Result], jobs: list[Job]) -> list[Result]:
+    return [function(job) for job in jobs]
 
 
 def map_jobs(function: Callable[[Job], Result], jobs: Iterable[Job], parallel: bool) -> list[Result]:
