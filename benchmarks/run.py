@@ -33,7 +33,7 @@ from spacekg.parallel import workers  # noqa: E402
 UP_TO = {"build": 10_000, "command": 10_000, "queries": 10_000, "queries-memory": 10, "morph-kgc": 1_000,
          "rdflib": 100, "checks": 10, "views": 1_000}
 KINDS = tuple(UP_TO)
-# Measurements made --runs times, reported by their median run (this value of the run).
+# Measurements made --runs times and reported by their median run, with the duration each is ranked by.
 REPEATED = {"build": lambda r: r["total"], "command": lambda r: r["total"], "morph-kgc": lambda r: r["morph_kgc_s"],
             "rdflib": lambda r: sum(v for k, v in r["times"].items() if k.startswith("rdflib"))}
 # results.md from this heading on is written by people and kept when the tables are rewritten.

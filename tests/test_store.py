@@ -77,7 +77,6 @@ def test_a_failed_build_leaves_the_previous_store_untouched(built, tmp_path):
 @pytest.mark.parametrize("store", ["oxigraph", "memory"])
 def test_the_inferred_graph_is_seen_only_when_asked_for(built, layout, store):
     """The asserted graphs by default; with inferred=True also graph:inferred (read from the TriG)."""
-
     entailed = (KG["cds-1"], SKG.participant, KG["mofa-foreign-policy-bureau"])  # a co-chair takes part
     asserted = open_dataset(layout, store)
     assert INFERRED_GRAPH not in {g.identifier for g in asserted.graphs()}
