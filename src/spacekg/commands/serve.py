@@ -15,7 +15,8 @@ def register(subparsers) -> None:
 
 
 def run(args, layout) -> int:
-    from ..serve import database_path, serve
+    from ..web.app import serve
+    from ..web.sparql import database_path
 
     database_path(layout)  # fails early with a clear message when nothing is built
     print(f"serving {layout.relative(layout.output)}/store at http://{args.host}:{args.port}/sparql "

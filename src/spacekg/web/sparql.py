@@ -1,4 +1,4 @@
-"""A read-only SPARQL 1.1 Protocol endpoint over the built Oxigraph store (`spacekg serve`).
+"""The read-only SPARQL 1.1 Protocol endpoint over the built Oxigraph store (``/sparql`` of `spacekg serve`).
 
 ``GET /sparql?query=…`` and ``POST /sparql`` (``application/sparql-query`` or a form with
 ``query=``) answer SELECT and ASK queries as SPARQL JSON, CSV, TSV or XML results, chosen from the
@@ -16,9 +16,9 @@ from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 
-from .errors import NotBuiltError
-from .paths import Layout
-from .store import STORE_FOLDER
+from ..errors import NotBuiltError
+from ..paths import Layout
+from ..store import STORE_FOLDER
 
 DATABASE = "oxigraph"
 RESULT_TYPES = {  # media type → SPARQL results format
@@ -108,12 +108,9 @@ def answer_within(database: Path, query: str, accept: str, timeout: float) -> tu
         process.join()
 
 
-def app(layout: Layout, timeout: float = 30.0):
-    """The ASGI application (Starlette)."""
-    from starlette.applications import Starlette
+def routes(layout: Layout, timeout: float = 30.0) -> list:
+    """The endpoint's routes (Starlette): ``/sparql`` for GET and POST."""
     from starlette.concurrency import run_in_threadpool
-    from starlette.middleware import Middleware
-    from starlette.middleware.cors import CORSMiddleware
     from starlette.requests import Request
     from starlette.responses import PlainTextResponse, Response
     from starlette.routing import Route
@@ -128,12 +125,7 @@ def app(layout: Layout, timeout: float = 30.0):
             answer_within, database, query, request.headers.get("accept", ""), timeout)
         return Response(body, status_code=status, media_type=media)
 
-    async def home(request: Request) -> Response:
-        return PlainTextResponse("spacekg SPARQL endpoint: GET or POST queries to /sparql\n")
-
-    return Starlette(routes=[Route("/sparql", sparql, methods=["GET", "POST"]), Route("/", home)],
-                     middleware=[Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
-                                            allow_headers=["Content-Type", "Accept"])])
+    return [Route("/sparql", sparql, methods=["GET", "POST"])]
 
 
 async def _query_of(request) -> tuple[str | None, tuple[int, str] | None]:
@@ -157,9 +149,3 @@ async def _query_of(request) -> tuple[str | None, tuple[int, str] | None]:
     if len(queries) != 1 or not queries[0].strip():
         return None, (400, "give exactly one 'query'")
     return queries[0], None
-
-
-def serve(layout: Layout, host: str = "127.0.0.1", port: int = 7878, timeout: float = 30.0) -> None:
-    import uvicorn
-
-    uvicorn.run(app(layout, timeout), host=host, port=port, log_level="warning")
