@@ -150,6 +150,7 @@ class SKG(DefinedNamespace):
 
     # Agreement properties
     agreementDate: URIRef
+    entryIntoForceDate: URIRef
     party: URIRef
     issuedBy: URIRef
     concerns: URIRef
