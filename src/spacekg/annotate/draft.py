@@ -31,7 +31,10 @@ SERIES = frozenset({SKG.DialogueSeries})
 ACTORS = frozenset({SKG.Organization, SKG.Person})
 CONVENERS = frozenset({SKG.Government, SKG.Country})
 INSTRUMENTS = frozenset({SKG.PolicyInstrument})
-SUBJECT_MATTER = frozenset({SKG.Topic, SKG.Program, SKG.System, SKG.PolicyInstrument, SKG.Region, SKG.Event})
+SUBJECT_MATTER = frozenset({SKG.Topic, SKG.Program, SKG.System, SKG.PolicyInstrument, SKG.Region, SKG.Event,
+                            SKG.InternationalBody})
+SESSIONS = frozenset({SKG.Session})
+CUE_REACH = 30  # tokens between a cue and the name it governs, at most
 NEAR = 6  # tokens between an ordinal and the series or "meeting" it numbers
 
 
@@ -469,16 +472,16 @@ class _Drafting:
             return
         for sentence in self.a.doc.sents:
             mentions = [m for m in self.a.within(self.a.mentions, sentence.start_char, sentence.end_char)
-                        if (m.start, m.end) not in self.used and m.entity not in self.events
+                        if (m.start, m.end) not in self.used and m.entity not in self.events[:1]
                         and m.entity not in self.drafter.noise and self.k.is_a(m.entity, SUBJECT_MATTER)
-                        and not self.k.is_a(m.entity, SERIES)]
+                        and not self.k.is_a(m.entity, SERIES) and not self.k.is_a(m.entity, SESSIONS)
+                        and not (self.k.is_a(m.entity, EVENTS) and self._announced(m.entity))]
             if not mentions:
                 continue
             cues = self.drafter.cues.find(self.a.doc, sentence.start, sentence.end, SUBJECTS)
             groups: dict[str, Proposed] = {}
             for mention in mentions:
-                before = [(i, c) for i, c in cues if self.a.doc[i].idx < mention.start]
-                token, cue = before[-1] if before else (None, None)
+                token, cue = self._best_cue(cues, mention)
                 prop = cue.prop if cue else "discussed"
                 if prop == "mentionsAgreement" and not self.k.is_a(mention.entity, INSTRUMENTS):
                     prop = "discussed"
@@ -494,6 +497,23 @@ class _Drafting:
                     self.statements.append(statement)
                 statement.add(prop, mention.entity)
                 statement.end = max(statement.end, mention.end)
+
+    def _announced(self, event: str) -> bool:
+        """True for the plan of the next meeting (an event this text announces, not a subject)."""
+        return event in self.events[1:] and event.startswith(self.meeting or "\0")
+
+    def _best_cue(self, cues, mention):
+        """The cue that most likely governs a name: precise, seen in several documents, near."""
+        best, best_score = (None, None), 0.0
+        for token, cue in cues:
+            distance = sum(1 for t in self.a.doc[token + 1:token + 2 + CUE_REACH] if t.idx < mention.start)
+            if self.a.doc[token].idx >= mention.start or distance > CUE_REACH:
+                continue
+            support = cue.support or 1
+            score = cue.precision * support / (support + 1) * 0.97 ** distance
+            if score > best_score:
+                best, best_score = (token, cue), score
+        return best
 
     def _agreement_dates(self) -> None:
         """A date written right before or after a policy instrument's name: when it was made."""
@@ -566,17 +586,20 @@ class _Drafting:
         return "sources/registry/entities.yaml"
 
 
-HEADING = 75  # a paragraph whose last line is shorter than this and has no final stop is a heading
+HEADING = 75  # characters: a heading line is shorter than this, and than 0.6 of the text's usual line
 
 
 def _mark_headings(doc, raw: str) -> None:
-    """Start a sentence after a heading, a date line or a caption: a paragraph of the verbatim
-    text that ends without a full stop, where a short line is followed by a blank line and a
-    capital ("Joint Statement", "August 26, 2020")."""
+    """Start a sentence after a heading, a date line or a caption: a short line without a final
+    stop, followed by a blank line and a capital ("Joint Statement", "August 26, 2020"). A line
+    is short against the text's usual line, so that the broken lines of a PDF's text are not."""
+    lengths = sorted(len(line.strip()) for line in raw.splitlines() if line.strip())
+    short = min(HEADING, 0.6 * lengths[len(lengths) // 2]) if lengths else HEADING
     starts = set()
     for gap in re.finditer(r"[ \t]*\n\s*\n\s*(?=[A-Z0-9\"“#*(])", raw):
         line = raw[:gap.start()].rsplit("\n", 1)[-1].strip()
-        if line and len(line) < HEADING and line[-1] not in ".,;:-":
+        rule = line and set(line) <= set("-*_=#")  # a horizontal rule of Markdown text
+        if line and len(line) < short and (line[-1] not in ".,;:-" or rule):
             starts.add(len(NormalizedText(raw[:gap.end()]).normalized))
     for token in doc[1:]:
         if token.idx in starts or token.idx - 1 in starts:

@@ -39,6 +39,9 @@ class Mention:
 def blank_pipeline():
     """spaCy's English tokenizer and rule-based sentence splitter; no statistical model."""
     nlp = spacy.blank("en")
+    # Markdown's rules and emphasis ("---", "*On May 16 …*") come off the words they touch
+    prefixes = list(nlp.Defaults.prefixes) + [r"-{2,}", r"\*"]
+    nlp.tokenizer.prefix_search = spacy.util.compile_prefix_regex(prefixes).search
     nlp.add_pipe("sentencizer")
     return nlp
 
@@ -75,10 +78,15 @@ class Gazetteer:
             if i:
                 pattern.append({"IS_PUNCT": True, "OP": "*"})
             pattern.append({key: word if exact_case else word.lower()})
+        if not exact_case and words[-1].isalpha() and words[-1].islower():  # "space policies"
+            pattern[-1] = {"LOWER": {"IN": [words[-1], *_plurals(words[-1])]}}
         self.matcher.add(entity_id, [pattern])
         head, _, rest = name.partition(" of ")
         if rest and " " not in head and not exact_case:  # "Department of State": listable as a plural head
-            self.heads.setdefault(head.lower() + "s", {})[rest.lower()] = entity_id
+            items = self.heads.setdefault(head.lower() + "s", {})
+            items[rest.lower()] = entity_id
+            if rest.lower().startswith("the "):  # "Departments of … Interior" for "Department of the Interior"
+                items[rest.lower()[4:]] = entity_id
 
     def find(self, doc: Doc) -> list[Mention]:
         found = [Mention(span.start_char, span.end_char, doc.vocab.strings[span.label], span.text)
@@ -111,6 +119,12 @@ class Gazetteer:
             return []
         return [Mention(end - len(name) + 1, end + 1, entity_id, name)
                 for end, (entity_id, name) in self.japanese.iter(text)]
+
+
+def _plurals(word: str) -> list[str]:
+    if word.endswith("y") and len(word) > 3:
+        return [word[:-1] + "ies"]
+    return [word + "es"] if word.endswith(("s", "x", "ch", "sh")) else [word + "s"]
 
 
 def longest_first(mentions: list[Mention]) -> list[Mention]:
