@@ -349,7 +349,7 @@ class _Drafting:
         kept = []
         for i, mention in enumerate(mentions):
             neighbours = [n for n in mentions[max(0, i - 1):i + 2] if n is not mention
-                          and len(self.a.text[min(n.end, mention.end):max(n.start, mention.start)].strip(" ,'s()")) <= 4]
+                          and _only_joins(self.a.text[min(n.end, mention.end):max(n.start, mention.start)])]
             if any(mention.entity in self.k.ancestors(n.entity) for n in neighbours):
                 continue
             kept.append(mention)
@@ -536,8 +536,9 @@ class _Drafting:
         """The statement's span as a quote: verbatim words, occurring once in the text."""
         text = self.a.text
         start, end = statement.start, statement.end
-        if text[start:end].count("(") > text[start:end].count(")") and text[end:end + 1] == ")":
-            end += 1
+        for opening, closing in ("()", "（）"):
+            if text[start:end].count(opening) > text[start:end].count(closing) and text[end:end + 1] == closing:
+                end += 1
         if text.count(text[start:end]) != 1:
             sentence = self.a.sentence(start)
             start, end = min(start, sentence.start_char), max(end, sentence.end_char)
@@ -604,6 +605,12 @@ def _mark_headings(doc, raw: str) -> None:
     for token in doc[1:]:
         if token.idx in starts or token.idx - 1 in starts:
             token.is_sent_start = True
+
+
+def _only_joins(gap: str) -> bool:
+    """True for what stands between an office and the parent named to place it: ', ', "'s ",
+    ' of the ', ' ('."""
+    return not re.sub(r"\b(of|the|s)\b|[\s,'()]", "", gap)
 
 
 def _unique(items):
