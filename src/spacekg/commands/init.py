@@ -44,8 +44,9 @@ def run(args, layout) -> int:
                            hint="choose an empty or new folder; a project is never overwritten")
     made = create(target, skeleton())
     print(f"created a spacekg project in {target}:")
-    for path in made:
-        print(f"  {path}")
+    for folder in sorted({path.split("/")[0] if path.startswith(("ontology", "queries")) else path for path in made}):
+        count = sum(1 for path in made if path.startswith(folder + "/") and not path.endswith("/"))
+        print(f"  {folder}" + (f"/ ({count} files)" if folder in ("ontology", "queries") else ""))
     print("next: put a text in sources/texts/, then `spacekg draft sources/texts/NAME.txt` "
           "(see the README, \"Adding a document\")")
     return 0
