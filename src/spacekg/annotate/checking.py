@@ -130,6 +130,7 @@ def _plans_and_held(layout: Layout, schema, files: list[Path], shown: dict[str, 
     """A meeting that one document records as planned and another as held: the plan must be its
     own entity, linked to the held meeting."""
     others = [p for p in sorted(layout.annotations.glob("*.yaml")) if p.name not in shown]
+    places = {**{p.name: layout.relative(p) for p in others}, **shown}
     with selection(layout, others + files) as together:
         try:
             corpus = load_corpus(together, schema)
@@ -152,7 +153,7 @@ def _plans_and_held(layout: Layout, schema, files: list[Path], shown: dict[str, 
             if name not in shown:
                 continue
             other = planned if statement in held else held
-            where = ", ".join(f"{shown.get(Path(s.where.file).name, s.where.file)}:{s.where.line}" for s in other)
+            where = ", ".join(f"{places.get(Path(s.where.file).name, s.where.file)}:{s.where.line}" for s in other)
             plan = f"{meeting}-plan"
             problems.append(Problem(
                 shown[name], statement.where.line,

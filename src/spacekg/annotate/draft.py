@@ -217,7 +217,7 @@ class _Drafting:
         # further claims
         primary = max(readings, key=lambda r: (bool(r[1]) + bool(r[2]), -r[0].start_char))
         claims = []
-        for sentence, dates, places, span in readings:
+        for sentence, dates, places, span in [primary] + [r for r in readings if r is not primary]:
             if sentence is not primary[0] and not dates:
                 continue
             if sentence is not primary[0] and any(c.facts.get("startDate") == [dates[0].start_date] for c in claims):
