@@ -171,6 +171,7 @@ class _Drafting:
         self.series: str | None = None
         self.meeting_date: date | None = None
         self.events: list[str] = []  # events the text reports on
+        self.plans: set[str] = set()  # meetings it announces
 
     def run(self) -> Draft:
         self._main_meeting()
@@ -431,6 +432,7 @@ class _Drafting:
             planned.add("eventStatus", "planned")
             self.statements += [announce, planned]
             self.events.append(plan)
+            self.plans.add(plan)
             return
 
     # other events: dates, places, ordinals
@@ -499,8 +501,8 @@ class _Drafting:
                 statement.end = max(statement.end, mention.end)
 
     def _announced(self, event: str) -> bool:
-        """True for the plan of the next meeting (an event this text announces, not a subject)."""
-        return event in self.events[1:] and event.startswith(self.meeting or "\0")
+        """True for the next meeting this text announces: not a subject it took up."""
+        return event in self.plans
 
     def _best_cue(self, cues, mention):
         """The cue that most likely governs a name: precise, seen in several documents, near."""
