@@ -15,9 +15,10 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, XSD
 
 from spacekg.exports.owl import OWL_FILE
+from spacekg.exports.prefixes import needs_escape
 from spacekg.exports.rdf import INFERRED_FILE, union_graph
 from spacekg.ingest import INFERRED_GRAPH
-from spacekg.namespaces import SKG
+from spacekg.namespaces import KG, SKG
 
 
 def rdf11(graph: Graph) -> Graph:
@@ -146,3 +147,17 @@ def test_owlready2_loads_the_ontology(layout, built):
     declared = {str(c) for c in ontology.subjects(RDF.type, OWL.Class) if str(c).startswith(str(SKG._NS))}
     world.close()
     assert loaded == declared and len(declared) > 40
+
+
+def test_no_iri_of_the_graph_is_written_with_an_escape(built, layout):
+    """Every IRI the Turtle-family files abbreviate has a local name that needs no backslash."""
+    iris = set()
+    for quad in ox.parse(path=str(layout.output / "spacekg.nq"), format=ox.RdfFormat.N_QUADS):
+        iris |= {term.value for term in (quad.subject, quad.predicate, quad.object, quad.graph_name)
+                 if isinstance(term, ox.NamedNode)}
+    assert len(iris) > 1000
+    assert sorted(iri for iri in iris if needs_escape(iri)) == []
+    assert needs_escape(str(KG["a/b"])) and needs_escape(str(KG["ends-with."])) and not needs_escape(str(KG["cds-1"]))
+    for name in ("spacekg.trig", "spacekg.ttl", INFERRED_FILE):
+        text = (layout.output / name).read_text(encoding="utf-8")
+        assert not re.search(r"(?m)^[^\"]*\b[A-Za-z]+:[^\s\"<>]*\\", text), f"{name}: a prefixed name with an escape"
