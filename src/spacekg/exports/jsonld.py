@@ -10,7 +10,9 @@ new property gets its term without a change here.
 rdflib's JSON-LD serializer compacts each named graph with the context; the graphs are written
 one after the other under a single ``@context``, so memory holds one graph at a time, and in a
 fixed order (nodes by ``@id``), so the same graph gives the same bytes. Expanding the file with
-pyld gives back the same quads (tested).
+pyld gives back the same quads (tested). Compaction makes a few thousand triples a second, so
+above COMPACTED_UP_TO triples the build writes pyoxigraph's expanded JSON-LD instead (full IRIs,
+no context: the same quads, written in seconds).
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ from ..namespaces import PREFIXES, SKG
 from ..ontology import CALENDAR_DATE
 from .prefixes import EXPORT_PREFIXES
 
+# Up to this many asserted triples, the JSON-LD export is compacted with the context (a build
+# checks with SHACL and OWL up to the same size). Compacting a 16× corpus (85,000 triples) took
+# 5 s of CPU time; pyoxigraph writes 530,000 triples of expanded JSON-LD in about 3 s.
+COMPACTED_UP_TO = 100_000
 ID = "@id"
 LANGUAGE_MAP = "@language"
 

@@ -25,7 +25,7 @@ from ..ingest import INFERRED_GRAPH, Chunk, Ingest
 from ..namespaces import make_graph
 from ..parallel import map_jobs, stream_jobs
 from ..oxigraph import ExactOxigraphStore, to_oxigraph
-from .jsonld import context, write_jsonld
+from .jsonld import COMPACTED_UP_TO, context, write_jsonld
 from .owl import OWL_FILE, write_owl
 from .prefixes import EXPORT_PREFIXES
 
@@ -83,7 +83,8 @@ class RdfFiles:
         paths = {name: self.folder / name for name in FILES}
         ox.serialize((ox.Quad(t.subject, t.predicate, t.object, _INFERRED) for t in inferred),
                      str(paths[INFERRED_FILE]), ox.RdfFormat.TRIG, prefixes=EXPORT_PREFIXES)
-        conversions = [(paths["spacekg.nq"], paths["spacekg.jsonld"], self._context),
+        compacted = self.triples <= COMPACTED_UP_TO  # else JSON-LD in expanded form, without a context
+        conversions = [(paths["spacekg.nq"], paths["spacekg.jsonld"], self._context if compacted else "JSON_LD"),
                        (paths["spacekg.nq"], paths["spacekg.trig"], "TRIG")]
         if self.triples <= LARGE:  # blank nodes keep their labels, which rdflib orders them by
             _as_graph(_read(paths["spacekg.nt"])).serialize(paths["spacekg.ttl"], format="turtle", encoding="utf-8")
