@@ -3,8 +3,8 @@
 A build writes the store next to the RDF files (:class:`StoreWriter`), in the staging folder, so
 that a failed build leaves the previous store in place. The store holds the asserted named graphs
 only (graph:ontology, graph:registry, one graph:doc/ID per document), as do output/spacekg.trig,
-spacekg.nq and spacekg.jsonld; the reasoner's graph:inferred is in output/spacekg-inferred.trig. :func:`open_dataset` gives the built
-dataset through rdflib's API, held by one of two stores:
+spacekg.nq and spacekg.jsonld; the reasoner's graph:inferred is in output/spacekg-inferred.trig.
+:func:`open_dataset` gives the built dataset through rdflib's API, held by one of two stores:
 
 ``oxigraph``
     the on-disk Oxigraph store, opened read-only in milliseconds; SPARQL runs natively in
@@ -30,12 +30,12 @@ import pyoxigraph as ox
 from rdflib import Dataset
 
 from .errors import NotBuiltError, SpacekgError
+from .exports.rdf import INFERRED_FILE
 from .namespaces import bind_prefixes
 from .oxigraph import ExactOxigraphStore, dataset_over, rewritten
 from .paths import Layout
 
 BUILT_DATASET = "spacekg.trig"
-INFERRED_DATASET = "spacekg-inferred.trig"  # graph:inferred, the reasoner's entailments
 STORE_FOLDER = "store"  # output/store/: replaced as a whole by a build
 _DATABASE = "oxigraph"  # output/store/oxigraph/: Oxigraph's own files
 _EXACT = "exact-datatypes.nt"  # output/store/…: the literals Oxigraph keeps under another datatype
@@ -61,7 +61,7 @@ def open_dataset(layout: Layout, store: str | None = None, inferred: bool = Fals
     path = layout.output / BUILT_DATASET
     if not path.is_file():
         raise NotBuiltError(layout.relative(path))
-    entailed = layout.output / INFERRED_DATASET
+    entailed = layout.output / INFERRED_FILE
     extra = [entailed] if inferred and entailed.is_file() else []
     if store == "oxigraph":
         return _load_into_oxigraph([path, *extra], folder / _EXACT)

@@ -7,9 +7,9 @@ then derives TriG, JSON-LD and Turtle from those two files, with pyoxigraph's pa
 serializers throughout (JSON-LD: see :mod:`.jsonld`), with the prefixes of :mod:`.prefixes`. The
 files keep the stream's fixed order, so the same sources give byte-identical files. Every file
 that users load as it is holds the asserted graphs only: loaded into a store whose default graph
-is the union of the named graphs, it answers as `spacekg query` does. Turtle of a small graph is written by rdflib, whose nesting of a subject's
-statements reads better; rdflib's Turtle writer takes minutes on a million triples, so a large
-graph's Turtle is pyoxigraph's.
+is the union of the named graphs, it answers as `spacekg query` does. Turtle of a small graph is
+written by rdflib, whose nesting of a subject's statements reads better; rdflib's Turtle writer
+takes minutes on a million triples, so a large graph's Turtle is pyoxigraph's.
 """
 
 from __future__ import annotations
