@@ -122,6 +122,13 @@ class SKG(DefinedNamespace):
     PreferredRank: URIRef
     NormalRank: URIRef
     DeprecatedRank: URIRef
+    EvidenceKind: URIRef
+    QuotedEvidence: URIRef
+    CitedEvidence: URIRef
+    Authority: URIRef
+    OfficialRecord: URIRef
+    MirrorRecord: URIRef
+    IndependentRecord: URIRef
 
     # Event properties
     heldIn: URIRef
@@ -135,6 +142,8 @@ class SKG(DefinedNamespace):
     nextMeeting: URIRef
     announcedAt: URIRef
     heldBefore: URIRef
+    realizedAs: URIRef
+    realizes: URIRef
     reportedTo: URIRef
     convenedBy: URIRef
     participant: URIRef
@@ -169,6 +178,11 @@ class SKG(DefinedNamespace):
     # Source and statement properties
     about: URIRef
     rank: URIRef
+    evidenceKind: URIRef
+    authority: URIRef
+    mirrors: URIRef
+    retrieved: URIRef
+    paraphrase: URIRef
 
     # Datatypes
     CalendarDate: URIRef
