@@ -25,6 +25,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from corpus import generate  # noqa: E402
+from memory import TreeMemory  # noqa: E402
 
 from spacekg.parallel import workers  # noqa: E402
 
@@ -53,13 +54,25 @@ def measure(what: str, root: Path, limit: float) -> dict:
         command = [sys.executable, str(HERE / "measure.py"), "queries", str(root), store]
     else:
         command = [sys.executable, str(HERE / "measure.py"), what, str(root)]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=limit)
-    except subprocess.TimeoutExpired:
-        return {"error": f"did not finish within {limit:.0f} s"}
-    if done.returncode != 0:
-        return {"error": (done.stderr.strip().splitlines() or ["failed"])[-1][-160:]}
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen(command, stdout=out, stderr=err, text=True)
+        tree = TreeMemory(process.pid)
+        try:
+            process.wait(timeout=limit)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            tree.stop()
+            return {"error": f"did not finish within {limit:.0f} s"}
+        rss, pss = tree.stop()
+        out.seek(0)
+        err.seek(0)
+        if process.returncode != 0:
+            return {"error": (err.read().strip().splitlines() or ["failed"])[-1][-160:]}
+        result = json.loads(out.read().strip().splitlines()[-1])
+    result.setdefault("tree_peak_rss_mb", rss)
+    result.setdefault("tree_peak_pss_mb", pss)
+    return result
 
 
 def median_run(what: str, root: Path, limit: float, runs: int) -> dict:

@@ -7,9 +7,9 @@ direct facts (preferred where any is preferred, else normal; never deprecated); 
 as a statement node, as in Wikidata.
 
 The graph is produced as a stream of :class:`Chunk` s of pyoxigraph quads, one named graph at a
-time, in a fixed order (ontology, registry by entity id, documents by id; within a document its
-metadata, its direct facts, then its statements in file order), so that every export written from
-the stream is the same for the same sources, without sorting a million triples.
+time, in a fixed order (ontology, registry in the order of its files, documents by id; within a
+document its metadata, its direct facts, then its statements in file order), so that every export
+written from the stream is the same for the same sources, without sorting a million triples.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from .namespaces import DOC, GRAPH, OA, QUOTE, SKG, STMT
 from .oxigraph import STORED_AS, rewritten, to_oxigraph
-from .sources.model import Corpus, Document, Statement
+from .sources.model import Corpus, Document, Entity, Statement
 
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 REGISTRY_GRAPH = GRAPH["registry"]
@@ -40,58 +40,81 @@ def document_graph(doc_id: str) -> URIRef:
 @dataclass
 class Chunk:
     """Quads of one named graph. ``minted``: every subject is a node minted for this graph alone
-    (statement nodes, quote anchors), so none of these triples occurs in any other graph.
-    ``exact``: the quads whose literal the Oxigraph store keeps under another datatype."""
+    (statement nodes, quote anchors), so none of these triples occurs in any other graph;
+    ``shared``: some of its triples about entities may occur in other graphs too (the registry,
+    the direct facts). ``exact``: the quads whose literal the Oxigraph store keeps under another
+    datatype."""
 
     quads: list[ox.Quad]
     minted: bool = False
     exact: list[ox.Quad] = field(default_factory=list)
+    shared: bool = False
 
     @classmethod
-    def of(cls, quads: list[ox.Quad]) -> "Chunk":
-        return cls(quads, exact=rewritten(quads))
+    def of(cls, quads: list[ox.Quad], shared: bool = False) -> "Chunk":
+        return cls(quads, exact=rewritten(quads), shared=shared)
 
 
 class Ingest:
-    """The knowledge graph of a corpus as chunks: the ontology and the registry (:meth:`head`),
-    then for each document its metadata and direct facts (:meth:`document_chunk`) and its
-    statements (:meth:`statement_chunk`, which depends on nothing but the document's statements,
-    so that worker processes can make them)."""
+    """The knowledge graph as chunks: the ontology (:meth:`ontology_chunk`), the registry a slice
+    of entities at a time (:meth:`registry_chunk`), and for each document its metadata, its direct
+    facts and its statements (:meth:`document_chunks`).
 
-    def __init__(self, ontology: Graph, corpus: Corpus):
-        self.ontology = ontology
-        self.corpus = corpus
+    A chunk depends on nothing but what it is given and ``preferred``, the (subject, property)
+    pairs that some statement of the corpus claims at preferred rank: which claims become direct
+    facts is decided from them (see :func:`is_direct`). So worker processes can make the chunks
+    of different documents, each knowing only that small set."""
+
+    def __init__(self, preferred: set[tuple[URIRef, URIRef]] = frozenset()):
+        self.preferred = preferred
         self.terms = _Terms()
-        self.direct = _direct_claims(corpus.statements)
-        self.by_document: dict[str, list[Statement]] = defaultdict(list)
-        for statement in corpus.statements:
-            self.by_document[statement.document].append(statement)
 
-    def chunks(self) -> Iterator[Chunk]:
-        """The whole graph, a named graph (or part of one) at a time, in a fixed order."""
-        yield from self.head()
-        for document in self.corpus.documents:
-            yield self.document_chunk(document)
-            yield self.statement_chunk(document.id)
+    def ontology_chunk(self, ontology: Graph) -> Chunk:
+        return Chunk.of(_ontology_quads(ontology, self.terms))
 
-    def head(self) -> Iterator[Chunk]:
-        yield Chunk.of(_ontology_quads(self.ontology, self.terms))
-        entities = list(self.corpus.entities.values())
-        for start in range(0, len(entities), _ENTITIES_PER_CHUNK):
-            yield Chunk.of(_registry_quads(entities[start:start + _ENTITIES_PER_CHUNK], self.terms))
+    def registry_chunk(self, entities: list[Entity]) -> Chunk:
+        return Chunk.of(_registry_quads(entities, self.terms), shared=True)
 
-    def document_chunk(self, document: Document) -> Chunk:
+    def document_chunks(self, document: Document, statements: list[Statement]) -> list[Chunk]:
         graph = self.terms(document_graph(document.id))
-        return Chunk.of(_document_quads(document, self.by_document[document.id], self.direct, graph, self.terms))
+        facts = {}
+        for statement in statements:
+            for fact in statement.facts:
+                if is_direct(statement, fact, self.preferred):
+                    facts.setdefault((statement.subject, fact.prop, fact.value))
+        terms = self.terms
+        direct = [ox.Quad(terms(s), terms(p), terms(o), graph) for s, p, o in facts]
+        return [Chunk.of(_document_quads(document, graph, terms)), Chunk.of(direct, shared=True),
+                _statement_chunk(statements, graph, terms)]
 
-    def statement_chunk(self, document_id: str) -> Chunk:
-        graph = self.terms(document_graph(document_id))
-        return _statement_chunk(self.by_document[document_id], graph, self.terms)
+
+def preferred_claims(statements) -> set[tuple[URIRef, URIRef]]:
+    """The (subject, property) pairs that some of ``statements`` claims at preferred rank."""
+    return {(statement.subject, fact.prop) for statement in statements if statement.rank == SKG.PreferredRank
+            for fact in statement.facts}
+
+
+def is_direct(statement: Statement, fact, preferred: set[tuple[URIRef, URIRef]]) -> bool:
+    """Whether a claim becomes a direct fact: the best rank present on its subject and property
+    (preferred where the corpus claims any at preferred rank, else normal; never deprecated)."""
+    if statement.rank == SKG.PreferredRank:
+        return True
+    return statement.rank == SKG.NormalRank and (statement.subject, fact.prop) not in preferred
 
 
 def chunks(ontology: Graph, corpus: Corpus) -> Iterator[Chunk]:
-    """The whole knowledge graph as chunks in a fixed order (see :class:`Ingest`)."""
-    return Ingest(ontology, corpus).chunks()
+    """The whole knowledge graph of a corpus held in memory, as chunks in a fixed order: the
+    ontology, the registry by entity id, then each document by id."""
+    ingest = Ingest(preferred_claims(corpus.statements))
+    yield ingest.ontology_chunk(ontology)
+    entities = list(corpus.entities.values())
+    for start in range(0, len(entities), _ENTITIES_PER_CHUNK):
+        yield ingest.registry_chunk(entities[start:start + _ENTITIES_PER_CHUNK])
+    by_document: dict[str, list[Statement]] = defaultdict(list)
+    for statement in corpus.statements:
+        by_document[statement.document].append(statement)
+    for document in corpus.documents:
+        yield from ingest.document_chunks(document, by_document[document.id])
 
 
 class _Terms:
@@ -155,9 +178,8 @@ def _registry_quads(entities, terms: _Terms) -> list[ox.Quad]:
     return quads
 
 
-def _document_quads(document: Document, statements: list[Statement], direct: set, graph,
-                    terms: _Terms) -> list[ox.Quad]:
-    """The document's metadata and the direct facts its statements support."""
+def _document_quads(document: Document, graph, terms: _Terms) -> list[ox.Quad]:
+    """The document's metadata."""
     node = terms(document.iri)
     values = [(RDF.type, terms(document.klass)),
               (DCTERMS.identifier, ox.Literal(document.id, datatype=_XSD_STRING)),
@@ -171,31 +193,7 @@ def _document_quads(document: Document, statements: list[Statement], direct: set
     values += [(SKG.about, terms(event)) for event in document.about]
     if document.note:
         values.append((SKOS.editorialNote, _en(document.note)))
-    quads = [ox.Quad(node, terms(p), o, graph) for p, o in values]
-    facts = {}
-    for statement in statements:
-        for fact in statement.facts:
-            claim = (statement.subject, fact.prop, fact.value)
-            if claim in direct:
-                facts.setdefault(claim)
-    quads += (ox.Quad(terms(s), terms(p), terms(o), graph) for s, p, o in facts)
-    return quads
-
-
-def _direct_claims(statements: list[Statement]) -> set[tuple[URIRef, URIRef, object]]:
-    """The claims that become direct facts: the best rank present on each subject and property."""
-    ranks: dict[tuple, set[URIRef]] = defaultdict(set)
-    for statement in statements:
-        for fact in statement.facts:
-            ranks[(statement.subject, fact.prop)].add(statement.rank)
-    direct = set()
-    for statement in statements:
-        for fact in statement.facts:
-            present = ranks[(statement.subject, fact.prop)]
-            best = SKG.PreferredRank if SKG.PreferredRank in present else SKG.NormalRank
-            if statement.rank == best:
-                direct.add((statement.subject, fact.prop, fact.value))
-    return direct
+    return [ox.Quad(node, terms(p), o, graph) for p, o in values]
 
 
 def _statement_chunk(statements: list[Statement], graph, terms: _Terms) -> Chunk:
