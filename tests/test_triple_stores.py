@@ -296,3 +296,19 @@ def test_push_with_a_wrong_password_fails_clearly(built, layout, virtuoso):
 
     with pytest.raises(PushError, match="HTTP 401|authentication failed"):
         push(layout, virtuoso["crud"], None, "dba", "not-the-password")
+
+
+def test_bulk_load_into_an_oxigraph_server_folder(built, layout, tmp_path):
+    """`spacekg push --bulk oxigraph` fills a database folder for `oxigraph serve` with every quad
+    of the N-Quads export."""
+    import shutil
+
+    from spacekg.push import bulk_load
+
+    if shutil.which("oxigraph") is None:
+        pytest.skip("the oxigraph command is not installed (pip install oxigraph)")
+    loaded = bulk_load(layout, "oxigraph", location=str(tmp_path / "server"))
+    store = ox.Store.read_only(str(tmp_path / "server"))
+    expected = set(ox.parse(path=str(layout.output / "spacekg.nq"), format=ox.RdfFormat.N_QUADS))
+    assert loaded.quads == len(expected) and len(store) == len(expected)
+    assert all(quad in store for quad in expected if not isinstance(quad.object, ox.Literal))  # literals: see oxigraph.py

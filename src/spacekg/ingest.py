@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from .namespaces import DOC, GRAPH, OA, QUOTE, SKG, STMT

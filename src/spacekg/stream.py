@@ -17,12 +17,13 @@ building process only appends pieces to the files and hands the N-Quads to the s
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
 from . import parallel
 from .errors import Problems
@@ -115,6 +116,8 @@ def write_graph(layout: Layout, ontology: Graph, schema: Schema, folder: Path,
         for piece in parallel.stream_jobs(_document_piece, spans, is_parallel, batch=8, shared=shared):
             emit(piece)
         store.finish()
+        shutil.rmtree(spool_folder)
+        registry.read_labels = None
     except BaseException:
         if rdf is not None:
             rdf.close()
