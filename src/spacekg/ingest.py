@@ -3,7 +3,7 @@
 Named graphs: ``graph:ontology`` (the ontology), ``graph:registry`` (entities, labels and curated
 background facts) and ``graph:doc/ID`` (one per source document: its metadata, the facts taken
 from it and their statement nodes). Only the best-ranked claims on a subject and property become
-direct facts (preferred where any is preferred, else normal; never deprecated); every claim stays
+direct facts (see :class:`Standings`; never deprecated ones); every claim stays
 as a statement node, as in Wikidata.
 
 The graph is produced as a stream of :class:`Chunk` s of pyoxigraph quads, one named graph at a
@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from hashlib import blake2b
 from typing import Iterator
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from .namespaces import DOC, GRAPH, OA, QUOTE, SKG, STMT
+from .namespaces import DOC, GRAPH, OA, QUOTE, SCHEMA, SKG, STMT
 from .oxigraph import STORED_AS, rewritten, to_oxigraph
 from .sources.model import Corpus, Document, Entity, Statement
 
@@ -60,13 +61,13 @@ class Ingest:
     of entities at a time (:meth:`registry_chunk`), and for each document its metadata, its direct
     facts and its statements (:meth:`document_chunks`).
 
-    A chunk depends on nothing but what it is given and ``preferred``, the (subject, property)
-    pairs that some statement of the corpus claims at preferred rank: which claims become direct
-    facts is decided from them (see :func:`is_direct`). So worker processes can make the chunks
-    of different documents, each knowing only that small set."""
+    A chunk depends on nothing but what it is given and ``standings``, the best standing of the
+    claims on each subject and property across the corpus (see :class:`Standings`): which claims
+    become direct facts is decided from them. So worker processes can make the chunks of
+    different documents, each knowing only that small index."""
 
-    def __init__(self, preferred: set[tuple[URIRef, URIRef]] = frozenset()):
-        self.preferred = preferred
+    def __init__(self, standings: "Standings | None" = None):
+        self.standings = standings if standings is not None else Standings()
         self.terms = _Terms()
 
     def ontology_chunk(self, ontology: Graph) -> Chunk:
@@ -80,7 +81,7 @@ class Ingest:
         facts = {}
         for statement in statements:
             for fact in statement.facts:
-                if is_direct(statement, fact, self.preferred):
+                if self.standings.is_direct(statement, fact):
                     facts.setdefault((statement.subject, fact.prop, fact.value))
         terms = self.terms
         direct = [ox.Quad(terms(s), terms(p), terms(o), graph) for s, p, o in facts]
@@ -88,24 +89,68 @@ class Ingest:
                 _statement_chunk(statements, graph, terms)]
 
 
-def preferred_claims(statements) -> set[tuple[URIRef, URIRef]]:
-    """The (subject, property) pairs that some of ``statements`` claims at preferred rank."""
-    return {(statement.subject, fact.prop) for statement in statements if statement.rank == SKG.PreferredRank
-            for fact in statement.facts}
+# How strongly a claim counts where claims on one subject and property compete: by rank, then,
+# on a single-valued property, a claim quoted from a verbatim text before one cited from a record.
+_RANK_ORDER = {SKG.PreferredRank: 2, SKG.NormalRank: 1, SKG.DeprecatedRank: 0}
+_PLAIN = 2  # the standing of a normal claim that no other claim on its subject and property outranks
 
 
-def is_direct(statement: Statement, fact, preferred: set[tuple[URIRef, URIRef]]) -> bool:
-    """Whether a claim becomes a direct fact: the best rank present on its subject and property
-    (preferred where the corpus claims any at preferred rank, else normal; never deprecated)."""
-    if statement.rank == SKG.PreferredRank:
-        return True
-    return statement.rank == SKG.NormalRank and (statement.subject, fact.prop) not in preferred
+class Standings:
+    """The best standing of the claims on each subject and property, across the corpus.
+
+    A claim becomes a direct fact when its standing is the best on its subject and property
+    (never a deprecated one). On a single-valued property a quoted claim outranks a cited one of
+    the same rank; on other properties quoted and cited claims stand side by side. Most pairs
+    hold only plain normal claims: the index keeps only the pairs where some claim stands higher
+    (a preferred claim, or a quoted one on a single-valued property), each under a 16-byte digest,
+    so that it stays small on corpora of millions of claims."""
+
+    def __init__(self, single_valued: set = frozenset()):
+        self.single_valued = single_valued
+        self._best: dict[int, int] = {}
+
+    @classmethod
+    def of(cls, ontology: Graph) -> "Standings":
+        return cls(set(ontology.subjects(RDF.type, OWL.FunctionalProperty)))
+
+    def standing(self, statement: Statement, fact) -> int | None:
+        """A claim's standing (higher counts more); None for a deprecated claim."""
+        if statement.rank == SKG.DeprecatedRank:
+            return None
+        return 2 * _RANK_ORDER[statement.rank] + int(fact.prop in self.single_valued and not statement.cited)
+
+    def claims(self, statements: list[Statement]) -> dict[int, int]:
+        """The standings above plain of ``statements``' claims, by digest of subject and property
+        (what a worker reports of one document)."""
+        found: dict[int, int] = {}
+        for statement in statements:
+            for fact in statement.facts:
+                standing = self.standing(statement, fact)
+                if standing is not None and standing > _PLAIN:
+                    key = _key(statement.subject, fact.prop)
+                    found[key] = max(found.get(key, 0), standing)
+        return found
+
+    def add(self, claims: dict[int, int]) -> None:
+        for key, standing in claims.items():
+            if standing > self._best.get(key, 0):
+                self._best[key] = standing
+
+    def is_direct(self, statement: Statement, fact) -> bool:
+        standing = self.standing(statement, fact)
+        return standing is not None and standing == self._best.get(_key(statement.subject, fact.prop), _PLAIN)
+
+
+def _key(subject: URIRef, prop: URIRef) -> int:
+    return int.from_bytes(blake2b(f"{subject} {prop}".encode(), digest_size=16).digest(), "big")
 
 
 def chunks(ontology: Graph, corpus: Corpus) -> Iterator[Chunk]:
     """The whole knowledge graph of a corpus held in memory, as chunks in a fixed order: the
     ontology, the registry by entity id, then each document by id."""
-    ingest = Ingest(preferred_claims(corpus.statements))
+    standings = Standings.of(ontology)
+    standings.add(standings.claims(corpus.statements))
+    ingest = Ingest(standings)
     yield ingest.ontology_chunk(ontology)
     entities = list(corpus.entities.values())
     for start in range(0, len(entities), _ENTITIES_PER_CHUNK):
@@ -183,13 +228,21 @@ def _document_quads(document: Document, graph, terms: _Terms) -> list[ox.Quad]:
     node = terms(document.iri)
     values = [(RDF.type, terms(document.klass)),
               (DCTERMS.identifier, ox.Literal(document.id, datatype=_XSD_STRING)),
-              (DCTERMS.title, _en(document.title)),
-              (DCTERMS.language, ox.Literal("en", datatype=ox.NamedNode(XSD.language)))]
+              (DCTERMS.title, ox.Literal(document.title, language=document.language)),
+              (DCTERMS.language, ox.Literal(document.language, datatype=ox.NamedNode(XSD.language)))]
     values += [(DCTERMS.creator, terms(creator)) for creator in document.creators]
     if document.publisher is not None:
         values.append((DCTERMS.publisher, terms(document.publisher)))
     if document.issued is not None:
         values.append((DCTERMS.issued, terms(document.issued)))
+    if document.url is not None:
+        values.append((SCHEMA.url, ox.NamedNode(document.url)))
+    if document.accessed is not None:
+        values.append((SKG.retrieved, terms(document.accessed)))
+    if document.authority is not None:
+        values.append((SKG.authority, terms(document.authority)))
+    if document.mirror_of is not None:
+        values.append((SKG.mirrors, terms(DOC[document.mirror_of])))
     values += [(SKG.about, terms(event)) for event in document.about]
     if document.note:
         values.append((SKOS.editorialNote, _en(document.note)))
@@ -197,7 +250,8 @@ def _document_quads(document: Document, graph, terms: _Terms) -> list[ox.Quad]:
 
 
 def _statement_chunk(statements: list[Statement], graph, terms: _Terms) -> Chunk:
-    """For each statement, its quote anchor with two selectors, and one statement node per fact."""
+    """For each statement one node per fact, with its rank, its source and its evidence: the quote
+    anchor (with two selectors) of a quoted statement, the paraphrase of a cited one."""
     quads: list[ox.Quad] = []
     exact: list[ox.Quad] = []
     add = quads.append
@@ -211,25 +265,31 @@ def _statement_chunk(statements: list[Statement], graph, terms: _Terms) -> Chunk
     start_of, end_of = terms(OA.start), terms(OA.end)
     resource, quote_class, position_class = (terms(OA.SpecificResource), terms(OA.TextQuoteSelector),
                                              terms(OA.TextPositionSelector))
+    evidence_of, paraphrase_of = terms(SKG.evidenceKind), terms(SKG.paraphrase)
+    quoted, cited = terms(SKG.QuotedEvidence), terms(SKG.CitedEvidence)
     for statement in statements:
-        anchor_iri = f"{QUOTE}{statement.document}/{statement.id}"
-        anchor = NamedNode(anchor_iri)
-        by_quote = NamedNode(f"{anchor_iri}#quote")
-        by_position = NamedNode(f"{anchor_iri}#position")
         source = terms(DOC[statement.document])
         quote = statement.quote
-        add(Quad(anchor, a, resource, graph))
-        add(Quad(anchor, source_of, source, graph))
-        add(Quad(anchor, selector_of, by_quote, graph))
-        add(Quad(anchor, selector_of, by_position, graph))
-        add(Quad(by_quote, a, quote_class, graph))
-        add(Quad(by_quote, exact_of, Literal_(quote.exact, datatype=_XSD_STRING), graph))
-        add(Quad(by_quote, prefix_of, Literal_(quote.prefix, datatype=_XSD_STRING), graph))
-        add(Quad(by_quote, suffix_of, Literal_(quote.suffix, datatype=_XSD_STRING), graph))
-        add(Quad(by_position, a, position_class, graph))
-        add(Quad(by_position, start_of, Literal_(str(quote.start), datatype=_XSD_NON_NEGATIVE), graph))
-        add(Quad(by_position, end_of, Literal_(str(quote.end), datatype=_XSD_NON_NEGATIVE), graph))
-        exact += quads[-2:]
+        if quote is None:
+            evidence = [(evidence_of, cited), (paraphrase_of, _en(statement.paraphrase))]
+        else:
+            anchor_iri = f"{QUOTE}{statement.document}/{statement.id}"
+            anchor = NamedNode(anchor_iri)
+            by_quote = NamedNode(f"{anchor_iri}#quote")
+            by_position = NamedNode(f"{anchor_iri}#position")
+            add(Quad(anchor, a, resource, graph))
+            add(Quad(anchor, source_of, source, graph))
+            add(Quad(anchor, selector_of, by_quote, graph))
+            add(Quad(anchor, selector_of, by_position, graph))
+            add(Quad(by_quote, a, quote_class, graph))
+            add(Quad(by_quote, exact_of, Literal_(quote.exact, datatype=_XSD_STRING), graph))
+            add(Quad(by_quote, prefix_of, Literal_(quote.prefix, datatype=_XSD_STRING), graph))
+            add(Quad(by_quote, suffix_of, Literal_(quote.suffix, datatype=_XSD_STRING), graph))
+            add(Quad(by_position, a, position_class, graph))
+            add(Quad(by_position, start_of, Literal_(str(quote.start), datatype=_XSD_NON_NEGATIVE), graph))
+            add(Quad(by_position, end_of, Literal_(str(quote.end), datatype=_XSD_NON_NEGATIVE), graph))
+            exact += quads[-2:]
+            evidence = [(evidence_of, quoted), (target, anchor)]
         note = _en(statement.note) if statement.note else None
         subject = terms(statement.subject)
         rank = terms(statement.rank)
@@ -248,7 +308,8 @@ def _statement_chunk(statements: list[Statement], graph, terms: _Terms) -> Chunk
                 exact.append(quads[-1])
             add(Quad(node, rank_of, rank, graph))
             add(Quad(node, derived, source, graph))
-            add(Quad(node, target, anchor, graph))
+            for predicate, value in evidence:
+                add(Quad(node, predicate, value, graph))
             if note is not None:
                 add(Quad(node, note_of, note, graph))
     return Chunk(quads, minted=True, exact=exact)

@@ -1,14 +1,14 @@
 """The graph made from the sources as a stream, into the RDF files and the Oxigraph store at once.
 
-Memory holds the registry index, the set of (subject, property) pairs claimed at preferred rank
-and a piece of the graph at a time, never the corpus:
+Memory holds the registry index, the standings of the claims that outrank plain ones (see
+``ingest.Standings``) and a piece of the graph at a time, never the corpus:
 
 1. the registry files are read (one job a file): entries checked and spooled, ids indexed;
 2. the registry's slices are resolved into graph pieces, written at once, while the annotation
    files are read and checked (one job a file) and spooled;
 3. if any source has a problem, all of them are reported and nothing is kept;
 4. each document is read back from the spool and made into its piece of the graph, its direct
-   facts weighed against the preferred claims of the whole corpus.
+   facts weighed against the claims of the whole corpus.
 
 Jobs run in worker processes, one per core, when the sources are large; pieces come back in the
 order of the files, so that the files are the same bytes whichever way they were made. The
@@ -28,10 +28,10 @@ from rdflib import Graph
 from . import parallel
 from .errors import Problems
 from .exports.rdf import Piece, RdfFiles, serialize
-from .ingest import Ingest
+from .ingest import Ingest, Standings
 from .ontology import Schema
 from .paths import Layout
-from .sources.load import (DocumentRecord, _Loader, annotation_files, build_index, registry_files)
+from .sources.load import DocumentRecord, _Loader, annotation_files, build_index, mirror_problems, registry_files
 from .sources.registry import Registry
 from .spool import Span, Spool, read
 from .store import StoreWriter
@@ -71,7 +71,7 @@ class _Shared:
     schema: Schema
     spool: Path
     registry: Registry | None = None
-    preferred: set = field(default_factory=set)
+    standings: Standings = field(default_factory=Standings)
 
 
 def write_graph(layout: Layout, ontology: Graph, schema: Schema, folder: Path,
@@ -80,7 +80,7 @@ def write_graph(layout: Layout, ontology: Graph, schema: Schema, folder: Path,
     false) and the Oxigraph store. Raises SourceError listing every problem of the sources."""
     spool_folder = folder / SPOOL
     spool_folder.mkdir()
-    shared = _Shared(layout, schema, spool_folder)
+    shared = _Shared(layout, schema, spool_folder, standings=Standings.of(ontology))
     is_parallel = _source_bytes(layout) > PARALLEL_BYTES
     rdf = RdfFiles(folder) if files else None
     store = StoreWriter(folder)
@@ -96,6 +96,7 @@ def write_graph(layout: Layout, ontology: Graph, schema: Schema, folder: Path,
         say(f"reading {layout.relative(layout.annotations)}/ and writing the registry ({len(registry)} entities)")
         documents = Spool(spool_folder / "documents")
         spans: list[Span] = []
+        known, mirrors = set(), []  # document ids, and the records that say they mirror one
         jobs = [("registry", span) for registry_file in found for span in registry_file.spans]
         jobs += [("document", path) for path in annotation_files(layout)]
         for kind, found_problems, result in parallel.stream_jobs(_first_pass, jobs, is_parallel, batch=4,
@@ -104,13 +105,17 @@ def write_graph(layout: Layout, ontology: Graph, schema: Schema, folder: Path,
             if kind == "registry":
                 emit(result)
             elif result is not None:
-                data, preferred, statements, facts = result
+                data, claims, statements, facts, document = result
                 spans.append(documents.add_pickled(data))
-                shared.preferred |= preferred
+                shared.standings.add(claims)
+                known.add(document.id)
+                if document.mirror_of is not None:
+                    mirrors.append(document)
                 counts.documents += 1
                 counts.statements += statements
                 counts.facts += facts
         documents.close()
+        problems.items += mirror_problems(mirrors, known)
         problems.raise_if_any()
         say(f"writing {counts.statements} statements from {counts.documents} documents")
         for piece in parallel.stream_jobs(_document_piece, spans, is_parallel, batch=8, shared=shared):
@@ -155,8 +160,6 @@ def _first_pass(job: tuple[str, object]):
     (with its record pickled for the spool, and its preferred claims)."""
     import pickle
 
-    from .ingest import preferred_claims
-
     kind, what = job
     shared: _Shared = parallel.shared()
     loader = _Loader(shared.layout, shared.schema, shared.registry)
@@ -168,12 +171,13 @@ def _first_pass(job: tuple[str, object]):
         return kind, record.problems, None
     data = pickle.dumps((record.document, record.statements), protocol=pickle.HIGHEST_PROTOCOL)
     facts = sum(len(statement.facts) for statement in record.statements)
-    return kind, [], (data, preferred_claims(record.statements), len(record.statements), facts)
+    return kind, [], (data, shared.standings.claims(record.statements), len(record.statements), facts,
+                      record.document)
 
 
 def _document_piece(span: Span) -> Piece:
     shared: _Shared = parallel.shared()
-    ingest = Ingest(shared.preferred)
+    ingest = Ingest(shared.standings)
     (document, statements), = read(span)
     return serialize(ingest.document_chunks(document, statements))
 
