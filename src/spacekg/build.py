@@ -95,6 +95,27 @@ def read_ontology(layout: Layout, say: Callable[[str], None] = lambda _: None) -
     return ontology, Schema.from_graph(ontology)
 
 
+def read_sources(layout: Layout, say: Callable[[str], None] = lambda _: None):
+    """The ontology and the whole corpus read into memory, checked (for small corpora: tests and
+    measurements; a build streams instead)."""
+    from .sources.load import load_corpus
+
+    ontology, schema = read_ontology(layout, say)
+    say(f"reading {layout.relative(layout.sources)}/ (registry, annotations, texts)")
+    return ontology, load_corpus(layout, schema)
+
+
+def in_memory(ontology: Graph, corpus) -> Dataset:
+    """The graph of a corpus held in memory, in an in-memory Oxigraph store (tests, measurements)."""
+    from .ingest import chunks
+
+    store, exact = ox.Store(), []
+    for chunk in chunks(ontology, corpus):
+        store.bulk_extend(chunk.quads)
+        exact += chunk.exact
+    return dataset_over(ExactOxigraphStore(store, exact=exact))
+
+
 def build(layout: Layout, say: Callable[[str], None] = print) -> BuildResult:
     """Build everything into a new build folder and publish it; on any error the previous build
     stays current and untouched."""
