@@ -16,7 +16,7 @@ from pathlib import Path
 class TreeMemory:
     """Samples every ``every`` seconds the summed RSS and PSS of ``pid`` and its descendants."""
 
-    def __init__(self, pid: int, every: float = 0.2):
+    def __init__(self, pid: int, every: float = 0.5):
         self.pid, self.every = pid, every
         self.peak_rss = self.peak_pss = 0  # KiB
         self._done = threading.Event()
