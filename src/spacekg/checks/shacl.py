@@ -65,28 +65,36 @@ def twins(folder: Path) -> dict[str, Path]:
     return {path.stem: path for path in sorted(folder.glob("*.rq"))}
 
 
-def shape_problems_in_store(store, shapes: Graph, folder: Path, origins, fallback: str) -> list[Problem]:
-    """Every violation the twins find in ``store`` (a pyoxigraph store, its default graph the union
-    of its named graphs), as problems at the file and line that produced the node."""
+def twin_violations(store, shapes: Graph, folder: Path) -> list[tuple]:
+    """What the twins find in ``store`` (a pyoxigraph store whose default graph is the union of its
+    named graphs): (focus, path, value, message) for each violation, rdflib terms or None."""
     from oxrdflib._converter import from_ox
 
-    problems = []
+    from ..errors import SpacekgError
+
+    found = []
     for name, path in twins(folder).items():
         try:
             solutions = store.query(path.read_text(encoding="utf-8"), use_default_graph_as_union=True)
         except (SyntaxError, ValueError, OSError) as error:
-            from ..errors import SpacekgError
-
             raise SpacekgError(f"{path.name}: the shape's SPARQL cannot run: {str(error).splitlines()[0][:300]}") from None
         names = [variable.value for variable in solutions.variables]
         for solution in solutions:
             row = dict(zip(names, (None if term is None else from_ox(term) for term in solution)))
-            focus, prop, value = row["focus"], row.get("path"), row.get("value")
-            message = shape_message(shapes, SHAPE[name], prop, row.get("constraint"))
-            where = origins.fact(focus, prop, value) if prop is not None and value is not None else origins.node(focus)
-            detail = f" ({short(prop)} {short(value)})" if prop is not None and value is not None else ""
-            problems.append(Problem(where.file if where else fallback, where.line if where else 0,
-                                    f"{short(focus)}: {message}{detail}", hint=SHAPES_HINT))
+            message = shape_message(shapes, SHAPE[name], row.get("path"), row.get("constraint"))
+            found.append((row["focus"], row.get("path"), row.get("value"), message))
+    return found
+
+
+def shape_problems_in_store(store, shapes: Graph, folder: Path, origins, fallback: str) -> list[Problem]:
+    """Every violation the twins find in ``store``, as problems at the file and line that
+    produced the node."""
+    problems = []
+    for focus, prop, value, message in twin_violations(store, shapes, folder):
+        where = origins.fact(focus, prop, value) if prop is not None and value is not None else origins.node(focus)
+        detail = f" ({short(prop)} {short(value)})" if prop is not None and value is not None else ""
+        problems.append(Problem(where.file if where else fallback, where.line if where else 0,
+                                f"{short(focus)}: {message}{detail}", hint=SHAPES_HINT))
     return sorted(set(problems), key=lambda p: (p.file, p.line, p.message))
 
 
