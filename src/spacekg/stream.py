@@ -82,7 +82,7 @@ def write_graph(layout: Layout, ontology: Graph, schema: Schema, folder: Path,
     spool_folder.mkdir()
     shared = _Shared(layout, schema, spool_folder, standings=Standings.of(ontology))
     is_parallel = _source_bytes(layout) > PARALLEL_BYTES
-    rdf = RdfFiles(folder) if files else None
+    rdf = RdfFiles(folder, ontology) if files else None
     store = StoreWriter(folder)
     try:
         emit = _emitter(rdf, store)

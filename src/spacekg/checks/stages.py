@@ -47,10 +47,16 @@ class OntologyCheck:
 
     @classmethod
     def start(cls, layout, ontology, cached: bool = True) -> "OntologyCheck":
-        """Start HermiT on ``layout``'s ontology, unless the current build checked the same bytes."""
+        """Start HermiT on the ontology as RDF/XML (spacekg.owl, written as the build writes it),
+        unless the current build checked the same bytes."""
+        import tempfile
         from importlib.metadata import version
 
-        digest = hashlib.sha256(layout.ontology.read_bytes() + version("owlready2").encode()).hexdigest()
+        from ..exports.owl import write_owl
+
+        folder = tempfile.mkdtemp(prefix="spacekg-ontology-")
+        owl = write_owl(ontology, Path(folder))
+        digest = hashlib.sha256(owl.read_bytes() + version("owlready2").encode()).hexdigest()
         if cached:
             try:
                 previous = json.loads(built(layout, CHECKS_FILE).read_text(encoding="utf-8"))["ontology"]
@@ -58,9 +64,11 @@ class OntologyCheck:
                     return cls(layout, digest, {**previous, "reused": True}, None)
             except (OSError, ValueError, KeyError, TypeError):
                 pass
-        process = subprocess.Popen([sys.executable, "-m", "spacekg.checks.reasoning", str(layout.ontology)],
+        process = subprocess.Popen([sys.executable, "-m", "spacekg.checks.reasoning", str(owl)],
                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        return cls(layout, digest, None, process)
+        check = cls(layout, digest, None, process)
+        check.folder = folder
+        return check
 
     def verdict(self) -> dict:
         """Wait for HermiT; its verdict (with the ontology's digest)."""
@@ -75,9 +83,12 @@ class OntologyCheck:
         return self._verdict
 
     def stop(self) -> None:
+        import shutil
+
         if self._process is not None and self._process.poll() is None:
             self._process.kill()
             self._process.wait()
+        shutil.rmtree(getattr(self, "folder", ""), ignore_errors=True) if getattr(self, "folder", None) else None
 
 
 def check_shapes(result, layout, folder: Path, say) -> None:

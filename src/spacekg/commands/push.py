@@ -11,7 +11,7 @@ def register(subparsers) -> None:
     parser.add_argument("--endpoint",
                         help="the store's graph store URL, e.g. http://localhost:8890/sparql-graph-crud-auth")
     parser.add_argument("--bulk", choices=("virtuoso", "oxigraph"),
-                        help="load output/spacekg.nq (every named graph) with the store's own bulk loader instead: "
+                        help="load output/spacekg.nq (every asserted named graph) with the store's own bulk loader instead: "
                              "Virtuoso's ld_dir/rdf_loader_run through isql (--port), or `oxigraph load` (--location)")
     parser.add_argument("--port", type=int, default=1111, help="with --bulk virtuoso: the server's SQL port (default 1111)")
     parser.add_argument("--location", help="with --bulk oxigraph: the Oxigraph server's database folder")

@@ -1,5 +1,8 @@
-"""The RDF exports: Turtle and N-Triples (the asserted triples), TriG, N-Quads and JSON-LD (every
-named graph, the reasoner's graph:inferred included).
+"""The RDF exports: Turtle and N-Triples (the asserted triples), TriG, N-Quads and JSON-LD (the
+asserted named graphs), the entailments of graph:inferred apart in spacekg-inferred.trig, and the
+ontology as RDF/XML (spacekg.owl, see :mod:`.owl`). Every file that users load as it is holds the
+asserted graphs only: loaded into a store whose default graph is the union of the named graphs,
+it answers as `spacekg query` does.
 
 Every file is written as the graph streams by, a piece at a time: a worker process serializes
 the chunks of a registry slice or of a document into every format at once (:func:`serialize`,
@@ -7,8 +10,10 @@ pyoxigraph's serializers), and :class:`RdfFiles`, in the building process, appen
 the stream's fixed order. No file is parsed again and no format is converted from another, so
 the same sources give byte-identical files, and memory holds a piece at a time.
 
-Turtle and TriG pieces are written without their prefix lines (the file declares the prefixes
-once), JSON-LD pieces without the brackets of the top-level array. A triple about an entity may
+Turtle and TriG pieces are written without their prefix lines (the file declares the prefixes of
+:mod:`.prefixes` once), JSON-LD pieces without the brackets of the top-level array: pyoxigraph's
+expanded JSON-LD; a graph of up to COMPACTED_UP_TO triples is then rewritten compacted with the
+context of :mod:`.jsonld`. A triple about an entity may
 be in several graphs (a fact in the registry and in documents, or claimed by several documents):
 N-Triples and Turtle hold it once, the first time it comes (see :class:`WrittenOnce`). Turtle of
 a small graph is rewritten by rdflib at the end, whose nesting of a subject's statements reads
@@ -28,13 +33,18 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
 from ..ingest import INFERRED_GRAPH, Chunk
-from ..namespaces import PREFIXES, SKG, make_graph
+from ..namespaces import SKG, make_graph
 from ..oxigraph import ExactOxigraphStore, to_oxigraph
+from .jsonld import COMPACTED_UP_TO, context, write_jsonld
+from .owl import OWL_FILE, write_owl
+from .prefixes import EXPORT_PREFIXES
 
-FILES = ("spacekg.ttl", "spacekg.trig", "spacekg.nq", "spacekg.nt", "spacekg.jsonld")
+INFERRED_FILE = "spacekg-inferred.trig"  # graph:inferred alone, to load beside the others
+STREAMED = ("spacekg.ttl", "spacekg.trig", "spacekg.nq", "spacekg.nt", "spacekg.jsonld")
+FILES = (*STREAMED, INFERRED_FILE, OWL_FILE)
 # Up to this many triples, Turtle is written by rdflib.
 LARGE = 20_000
-_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+_PREFIXES = EXPORT_PREFIXES
 _INFERRED = to_oxigraph(INFERRED_GRAPH)
 _SKG = str(SKG._NS)
 
@@ -102,13 +112,18 @@ def _header(rdf_format) -> bytes:
 
 
 class RdfFiles:
-    """The five exports in ``folder``, appended to piece by piece, finished with the inferred triples."""
+    """The exports in ``folder``, appended to piece by piece, finished with the inferred triples.
 
-    def __init__(self, folder: Path):
+    The ontology's RDF/XML is written at once (HermiT reads it while the graph is written); the
+    ontology also gives the JSON-LD its context."""
+
+    def __init__(self, folder: Path, ontology: Graph):
         self.folder = folder
+        self.owl = write_owl(ontology, folder)
+        self._context = context(ontology)
         self.paths = {name: folder / name for name in FILES}
         self.triples = 0  # distinct asserted triples written to N-Triples
-        self._files = {name: path.open("wb") for name, path in self.paths.items()}
+        self._files = {name: self.paths[name].open("wb") for name in STREAMED}
         self._files["spacekg.trig"].write(_header(ox.RdfFormat.TRIG))
         self._files["spacekg.ttl"].write(_header(ox.RdfFormat.TURTLE))
         self._files["spacekg.jsonld"].write(b"[")
@@ -135,14 +150,13 @@ class RdfFiles:
                 self.triples += len(lines)
 
     def finish(self, inferred: list[ox.Triple] = ()) -> list[Path]:
-        """Add graph:inferred to the dataset files, close them all; returns their paths."""
-        quads = [ox.Quad(t.subject, t.predicate, t.object, _INFERRED) for t in inferred]
-        if quads:
-            self.add(Piece(ox.serialize(quads, format=ox.RdfFormat.N_QUADS),
-                           _without_prefixes(quads, ox.RdfFormat.TRIG),
-                           ox.serialize(quads, format=ox.RdfFormat.JSON_LD)[1:-1], b"", b"", b"", b"", len(quads), 0))
-        self._files["spacekg.jsonld"].write(b"]\n" if self._jsonld_items else b"]\n")
+        """Write graph:inferred to its own TriG file and close every file; returns their paths."""
+        ox.serialize((ox.Quad(t.subject, t.predicate, t.object, _INFERRED) for t in inferred),
+                     str(self.paths[INFERRED_FILE]), ox.RdfFormat.TRIG, prefixes=EXPORT_PREFIXES)
+        self._files["spacekg.jsonld"].write(b"]\n")
         self.close()
+        if self.triples <= COMPACTED_UP_TO:  # else JSON-LD stays expanded, without a context
+            write_jsonld(self.paths["spacekg.nq"], self.paths["spacekg.jsonld"], self._context)
         if self.triples <= LARGE:  # blank nodes keep their labels, which rdflib orders them by
             triples = ox.parse(path=str(self.paths["spacekg.nt"]), format=ox.RdfFormat.N_TRIPLES, lenient=True)
             _as_graph(triples).serialize(self.paths["spacekg.ttl"], format="turtle", encoding="utf-8")
