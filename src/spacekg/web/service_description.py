@@ -30,7 +30,7 @@ _INFERRED = (
     "The spacekg knowledge graph with its entailments: the asserted named graphs and "
     "graph:inferred, the triples the build's OWL reasoner derived from them. The default graph is the union of all of them. {asserted} answers "
     "over the asserted graphs alone.")
-_DEFAULT_GRAPH = "The union (RDF merge) of the named graphs of this dataset."
+_DEFAULT_GRAPH = "The union of the named graphs of this dataset."
 
 
 def describe(endpoint: str, store: ox.Store, inferred: bool) -> list[ox.Triple]:
@@ -38,29 +38,29 @@ def describe(endpoint: str, store: ox.Store, inferred: bool) -> list[ox.Triple]:
     asserted_url = endpoint[: -len(INFERRED_PATH)] if inferred else endpoint
     inferred_url = asserted_url + INFERRED_PATH
     service, dataset, default = ox.BlankNode("service"), ox.BlankNode("dataset"), ox.BlankNode("default-graph")
-    triples = [
+    graphs = sorted(store.named_graphs(), key=lambda graph: graph.value)
+    if not inferred:
+        graphs = [graph for graph in graphs if graph.value != str(INFERRED_GRAPH)]
+    named = [ox.BlankNode(f"named-graph-{number}") for number in range(1, len(graphs) + 1)]
+    description = (_INFERRED if inferred else _ASSERTED).format(asserted=f"<{asserted_url}>", inferred=f"<{inferred_url}>")
+    triples = [  # grouped by subject, so that Turtle writes each node once
         (service, RDF.type, SD.Service),
         (service, SD.endpoint, ox.NamedNode(endpoint)),
         (service, SD.supportedLanguage, SD.SPARQL11Query),
+        *((service, SD.resultFormat, fmt.iri) for fmt in RESULTS.formats + GRAPHS.formats),
         (service, SD.feature, SD.UnionDefaultGraph),
         (service, SD.defaultEntailmentRegime, ENTAILMENT.Simple),
-        (service, DCTERMS.description,
-         ox.Literal((_INFERRED if inferred else _ASSERTED).format(asserted=f"<{asserted_url}>",
-                                                                   inferred=f"<{inferred_url}>"), language="en")),
+        (service, DCTERMS.description, ox.Literal(description, language="en")),
         (service, RDFS.seeAlso, ox.NamedNode(asserted_url if inferred else inferred_url)),
         (service, SD.defaultDataset, dataset),
         (dataset, RDF.type, SD.Dataset),
         (dataset, SD.defaultGraph, default),
+        *((dataset, SD.namedGraph, node) for node in named),
         (default, RDF.type, SD.Graph),
         (default, DCTERMS.description, ox.Literal(_DEFAULT_GRAPH, language="en")),
     ]
-    triples += [(service, SD.resultFormat, fmt.iri) for fmt in RESULTS.formats + GRAPHS.formats]
-    graphs = sorted(store.named_graphs(), key=lambda graph: graph.value)
-    if not inferred:
-        graphs = [graph for graph in graphs if graph.value != str(INFERRED_GRAPH)]
-    for number, graph in enumerate(graphs, start=1):
-        named = ox.BlankNode(f"named-graph-{number}")
-        triples += [(dataset, SD.namedGraph, named), (named, RDF.type, SD.NamedGraph), (named, SD.name, graph)]
+    for node, graph in zip(named, graphs):
+        triples += [(node, RDF.type, SD.NamedGraph), (node, SD.name, graph)]
     return [ox.Triple(*(_term(part) for part in triple)) for triple in triples]
 
 

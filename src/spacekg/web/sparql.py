@@ -18,11 +18,13 @@ size limit (413). Queries run in a pool of worker processes (:mod:`.workers`) wi
 
 from __future__ import annotations
 
+import functools
 import os
 from urllib.parse import parse_qs
 
 import mimeparse
 import pyoxigraph as ox
+from starlette.datastructures import URL
 
 from ..errors import NotBuiltError
 from ..paths import Layout
@@ -138,8 +140,20 @@ def _job(request, fields: dict[str, list[str]], inferred: bool) -> Job:
     if queries is not None and not queries[0].strip():
         raise ProtocolError(400, "the query is empty")
     return Job(query=queries[0] if queries else None, accept=request.headers.get("accept", ""),
-               endpoint=str(request.url.replace(query="")), inferred=inferred,
+               endpoint=_endpoint_url(request.scope, request.headers.get("host")),
+               inferred=inferred,
                default_graphs=_iris(fields, "default-graph-uri"), named_graphs=_iris(fields, "named-graph-uri"))
+
+
+def _endpoint_url(scope: dict, host: str | None) -> str:
+    """The URL the request was sent to, without its query string (as Starlette reads it)."""
+    return _url(scope.get("scheme", "http"), host, scope.get("server"), scope["path"])
+
+
+@functools.lru_cache(maxsize=64)
+def _url(scheme: str, host: str | None, server: tuple | None, path: str) -> str:
+    headers = [(b"host", host.encode("latin-1"))] if host is not None else []
+    return str(URL(scope={"scheme": scheme, "server": server, "path": path, "headers": headers}))
 
 
 def _iris(fields: dict[str, list[str]], name: str) -> tuple[str, ...] | None:
@@ -153,6 +167,7 @@ def _iris(fields: dict[str, list[str]], name: str) -> tuple[str, ...] | None:
     return tuple(fields[name])
 
 
+@functools.lru_cache(maxsize=64)
 def _content_type(header: str | None) -> tuple[str | None, str | None]:
     """(media type, charset) of a Content-Type header, lower case; (None, None) without one."""
     if not header:
