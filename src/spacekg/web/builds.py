@@ -1,9 +1,9 @@
 """Which build the endpoint answers from, and how it notices a new one.
 
 A build replaces output/store/ as a whole (by renames), and the graph files next to it. A folder
-or file put in place by a rename is a new inode, so the (device, inode, modification time) of the
-store folder, and of the TriG file that holds the inferred graph, tell one build from the next
-without reading anything. A store opened read-only keeps its files open, so a worker that opened
+or file made by a new build is a new inode, so the (device, inode, modification time) of the
+store's database folder, and of the TriG file that holds the inferred graph, tell one build from
+the next without reading anything. A store opened read-only keeps its files open, so a worker that opened
 the previous build answers from it until it looks again, even after the build removed it.
 """
 
@@ -32,7 +32,7 @@ def current(layout: Layout) -> Build | None:
     """The build in output/ now, or None while there is none (not built, or between two renames)."""
     database = _database(layout)
     try:
-        return Build(database, (_identity(database.parent), _identity(database)))
+        return Build(database, _identity(database))  # a new build's store folder is a new inode
     except OSError:
         return None
 

@@ -9,7 +9,10 @@ the size of the answer.
 
 The time limit is kept by killing: a job that has not finished within it has its worker killed
 and replaced by a fresh one, and the client gets 503 (or, if the answer had begun, a cut
-connection). The other workers serve the other clients meanwhile.
+connection). The other workers serve the other clients meanwhile, and a job still running after
+``SLOW`` seconds has its worker's CPU priority lowered (nice), so that the short queries of the
+other clients keep their latency; as a process may not raise its priority again, that worker is
+replaced once the job is done.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from .answer import TEXT, Job, Sink, Views, answer
 
 # A frame: its kind (one byte), the length of its payload (4 bytes, big-endian), the payload.
 _HEADER = struct.Struct(">cI")
+_READY = b"R"  # worker → server: started, store opened, waiting for jobs
 _JOB = b"J"  # server → worker: a pickled Job
 _WHOLE = b"W"  # worker → server: a pickled (status, media type, body), the whole answer
 _HEAD = b"H"  # worker → server: a pickled (status, media type); body pieces follow
@@ -41,6 +45,8 @@ _PIECE = b"P"  # a piece of the body
 _END = b"E"  # the body is complete
 _FAILED = b"F"  # the answer broke off after it had begun; payload: why
 PIECE = 64 * 1024  # bytes of body per frame
+SLOW = 1.0  # seconds after which a job's worker runs at a lower CPU priority
+NICER = 10  # how much lower
 
 
 @dataclass
@@ -92,7 +98,9 @@ class WorkerPool:
         finally:
             self._waiting -= 1
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.timeout
+        started = loop.time()
+        deadline = started + self.timeout
+        slow = loop.call_at(started + SLOW, worker.demote)
         try:
             async with asyncio.timeout_at(deadline):
                 worker.send(_JOB, pickle.dumps(job))
@@ -103,15 +111,25 @@ class WorkerPool:
         except (OSError, asyncio.IncompleteReadError):
             self._replace(worker)
             return Reply(500, TEXT, b"the worker answering the query stopped without an answer\n")
+        finally:
+            slow.cancel()
         if kind == _WHOLE:
-            self._idle.put_nowait(worker)
+            self._release(worker)
             status, media, body = pickle.loads(payload)
             return Reply(status, media, body)
         status, media = pickle.loads(payload)
-        return Reply(status, media, pieces=self._pieces(worker, deadline))
+        return Reply(status, media, pieces=self._pieces(worker, started, deadline))
 
-    async def _pieces(self, worker: _Worker, deadline: float) -> AsyncIterator[bytes]:
+    def _release(self, worker: _Worker) -> None:
+        """Back to the pool, or replaced if it was demoted to a lower priority."""
+        if worker.demoted:
+            self._replace(worker)
+        else:
+            self._idle.put_nowait(worker)
+
+    async def _pieces(self, worker: _Worker, started: float, deadline: float) -> AsyncIterator[bytes]:
         complete = False
+        slow = asyncio.get_running_loop().call_at(started + SLOW, worker.demote)
         try:
             while True:
                 try:
@@ -129,8 +147,9 @@ class WorkerPool:
                 else:
                     raise AnswerBrokeOff(payload.decode(errors="replace"))
         finally:  # also when the client went away before the end
+            slow.cancel()
             if complete:
-                self._idle.put_nowait(worker)
+                self._release(worker)
             else:
                 self._replace(worker)
 
@@ -152,7 +171,18 @@ class WorkerPool:
         return worker
 
     async def _enlist(self, worker: _Worker) -> None:
+        """Take ``worker`` into the pool once it says it is ready (a worker that starts slowly,
+        on a busy machine, holds up no query)."""
         await worker.connect()
+        try:
+            kind, _ = await worker.receive()
+        except (OSError, asyncio.IncompleteReadError):
+            kind = None
+        if kind != _READY:  # it died on the way: try again a little later
+            worker.kill()
+            self._all.discard(worker)
+            await asyncio.sleep(1)
+            return await self._enlist(self._spawn())
         self._idle.put_nowait(worker)
 
     def _replace(self, worker: _Worker) -> None:
@@ -176,6 +206,7 @@ class _Worker:
         self.socket = sock
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
+        self.demoted = False
 
     async def connect(self) -> None:
         self.reader, self.writer = await asyncio.open_connection(sock=self.socket)
@@ -186,6 +217,14 @@ class _Worker:
     async def receive(self) -> tuple[bytes, bytes]:
         kind, size = _HEADER.unpack(await self.reader.readexactly(_HEADER.size))
         return kind, await self.reader.readexactly(size)
+
+    def demote(self) -> None:
+        """Lower the worker's CPU priority (its job has been running for a while)."""
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, min(19, os.getpriority(os.PRIO_PROCESS, 0) + NICER))
+            self.demoted = True
+        except OSError:
+            pass
 
     def kill(self) -> None:
         self.process.kill()
@@ -223,6 +262,11 @@ def _work(sock: socket.socket, layout: Layout) -> None:
     """A worker's life: answer jobs one after the other until the server closes the socket."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the server stops us
     views = Views(layout)
+    try:
+        views.asserted()  # open the store now rather than on the first query
+    except OSError:
+        pass  # said to the client of the first query
+    sock.sendall(_HEADER.pack(_READY, 0))
     incoming = sock.makefile("rb")
     while True:
         header = incoming.read(_HEADER.size)
