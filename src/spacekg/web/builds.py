@@ -2,7 +2,7 @@
 
 A build replaces output/store/ as a whole (by renames), and the graph files next to it. A folder
 or file made by a new build is a new inode, so the (device, inode, modification time) of the
-store's database folder, and of the TriG file that holds the inferred graph, tell one build from
+store's database folder, and of the TriG files that hold the inferred graph, tell one build from
 the next without reading anything. A store opened read-only keeps its files open, so a worker that opened
 the previous build answers from it until it looks again, even after the build removed it.
 """
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..paths import Layout
-from ..store import BUILT_DATASET, STORE_FOLDER
+from ..store import STORE_FOLDER
 
 DATABASE = "oxigraph"  # output/store/oxigraph/: Oxigraph's own files
 
@@ -42,12 +42,15 @@ def _database(layout: Layout) -> Path:
     return layout.output / STORE_FOLDER / DATABASE
 
 
-def inferred_identity(layout: Layout) -> tuple | None:
-    """What tells one build's inferred graph from the next: the file that holds it."""
-    try:
-        return _identity(layout.output / BUILT_DATASET)
-    except OSError:
-        return None
+def inferred_identity(layout: Layout) -> tuple:
+    """What tells one build's inferred graph from the next: the TriG files that may hold it."""
+    identities = []
+    for path in sorted(layout.output.glob("*.trig")):
+        try:
+            identities.append(_identity(path))
+        except OSError:  # replaced meanwhile: the next look sees the new one
+            identities.append(None)
+    return tuple(identities)
 
 
 def _identity(path: Path) -> tuple:
