@@ -44,6 +44,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 SECTION = "## The endpoint under load"
+KEPT = "<!-- written by hand below; load.py keeps it -->"  # the section's notes after this line stay
 SMALL = {
     "meetings": "SELECT ?meeting ?date WHERE { ?meeting a skg:DialogueMeeting ; skg:startDate ?date }",
     "ask": "ASK { kg:jaxa ?p ?o }",
@@ -67,6 +68,7 @@ class Outcome:
     stopped: int = 0  # runaway queries answered 503 at the time limit
     rows: dict[str, int] = field(default_factory=dict)  # query → rows in its first answer
     peak_mb: float = 0.0
+    cpu_seconds: float = 0.0  # CPU time of the server's processes during the run
     load_before: tuple = ()
     load_after: tuple = ()
 
@@ -80,12 +82,12 @@ class Outcome:
         count = len(self.latencies)
         return [f"{self.size}×", self.scenario, self.server, str(self.clients), f"{self.seconds:.0f}", str(count),
                 str(len(self.errors)), f"{count / self.seconds:.1f}" if self.seconds else "",
-                ms(50), ms(95), ms(99), f"{self.peak_mb:.0f}",
+                ms(50), ms(95), ms(99), f"{1000 * self.cpu_seconds / count:.0f}" if count else "", f"{self.peak_mb:.0f}",
                 " / ".join(f"{x:.1f}" for x in self.load_before), " / ".join(f"{x:.1f}" for x in self.load_after)]
 
 
 HEADER = ["size", "queries", "server", "clients", "s", "answers", "errors", "queries/s", "p50 ms", "p95 ms",
-          "p99 ms", "peak MB", "load before (1/5/15 min)", "load after"]
+          "p99 ms", "server CPU ms per answer", "peak MB", "load before (1/5/15 min)", "load after"]
 
 
 def main() -> None:
@@ -149,10 +151,12 @@ def measure(server: str, scenario: str, size: int, root: Path, args) -> Outcome:
         url = f"http://127.0.0.1:{port}/" + ("sparql" if server == "spacekg" else "query")
         wait_until_up(url, process)
         outcome.load_before = os.getloadavg()
+        cpu_before = cpu_seconds(process.pid)
         peak.start()
         asyncio.run(drive(url, queries, args.clients, args.duration, timeout, outcome,
                           runaway=scenario == "runaway"))
         outcome.load_after = os.getloadavg()
+        outcome.cpu_seconds = cpu_seconds(process.pid) - cpu_before
     finally:
         peak.stop()
         process.terminate()
@@ -270,7 +274,7 @@ def report(outcomes: list[Outcome], args, started: datetime) -> str:
         f"one after the other on the same build, the same time limit ({args.timeout:g} s) for both; clients "
         f"stop sending after {args.duration:g} s and the time counts until the last answer arrives; latency "
         f"is from sending a query to the last byte of its answer; peak MB is the whole process tree of "
-        f"the server.", "",
+        f"the server; server CPU counts all its processes (main, workers, threads).", "",
         "| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
     lines += ["| " + " | ".join(outcome.row()) + " |" for outcome in outcomes]
     lines.append("")
@@ -293,14 +297,17 @@ def report(outcomes: list[Outcome], args, started: datetime) -> str:
 
 
 def write_section(path: Path, table: str) -> None:
-    """Put ``table`` in place of the section of the same heading, or at the end of the file."""
+    """Put ``table`` in place of the section of the same heading (keeping its notes written by
+    hand), or at the end of the file; the rest of the file stays as it is."""
     text = path.read_text(encoding="utf-8") if path.is_file() else ""
     before, heading, after = text.partition("\n" + SECTION + "\n")
+    section, next_heading, rest = after.partition("\n## ")
+    notes = section.partition(KEPT)[2] if heading else ""
+    new = table + "\n" + KEPT + (notes if notes.strip() else "\n")
     if heading:
-        rest = after.partition("\n## ")
-        text = before + "\n" + table + (("\n## " + rest[2]) if rest[1] else "")
+        text = before + "\n" + new + (("\n## " + rest) if next_heading else "")
     else:
-        text = text.rstrip("\n") + "\n\n" + table
+        text = text.rstrip("\n") + "\n\n" + new
     path.write_text(text, encoding="utf-8")
 
 
@@ -324,6 +331,19 @@ class PeakMemory:
     def _sample(self) -> None:
         while not self._stop.wait(0.5):
             self.mb = max(self.mb, sum(_rss_kb(pid) for pid in _tree(self.pid)) / 1024)
+
+
+def cpu_seconds(root: int) -> float:
+    """CPU time used so far by a process, its descendants, and the children it has reaped."""
+    ticks = 0
+    for pid in _tree(root):
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _tree(root: int) -> list[int]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+CONNECTIONS = 512  # open connections at most; more get 503 (with the body limit, memory stays bounded)
+
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
@@ -35,5 +37,6 @@ def run(args, layout) -> int:
     application = app(layout, args.timeout, workers=args.workers, max_body=args.max_body or MAX_BODY)
     print(f"serving {layout.relative(layout.output)}/store at http://{args.host}:{args.port}/sparql "
           f"(read-only; Ctrl-C stops)", flush=True)
-    uvicorn.run(application, host=args.host, port=args.port, log_level="warning", access_log=False)
+    uvicorn.run(application, host=args.host, port=args.port, log_level="warning", access_log=False,
+                limit_concurrency=CONNECTIONS)
     return 0

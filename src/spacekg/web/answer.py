@@ -5,7 +5,7 @@ The dataset a query sees follows SPARQL 1.1 Protocol and Query: ``default-graph-
 else the query's ``FROM`` and ``FROM NAMED``; else the endpoint's default dataset, whose default
 graph is the union of the named graphs. Pyoxigraph is handed the dataset; the query text is never
 rewritten. Whether a query declares a dataset or calls a SERVICE is read from rdflib's SPARQL
-parser, and only for a text that contains one of those words at all.
+parser, and only for a text in which one of those keywords stands as a word of its own.
 
 Federated queries (SERVICE) are refused: the endpoint never fetches anything from elsewhere.
 """
@@ -13,6 +13,7 @@ Federated queries (SERVICE) are refused: the endpoint never fetches anything fro
 from __future__ import annotations
 
 import functools
+import re
 import time
 from dataclasses import dataclass
 
@@ -108,7 +109,7 @@ def answer(job: Job, views: Views, sink: Sink) -> None:
     if shape.service:
         return _say(sink, 400, "this endpoint does not run federated queries (SERVICE): "
                                "it never fetches data from elsewhere")
-    if shape.unreadable and "service" in job.query.lower():
+    if shape.unreadable and "service" in job.query.lower():  # rdflib could not tell: refuse to guess
         return _say(sink, 400, f"the query could not be checked for SERVICE: {shape.unreadable}")
     try:
         result = store.query(job.query, base_iri=job.endpoint, **_dataset(job, shape))
@@ -155,13 +156,15 @@ class QueryShape:
     unreadable: str | None = None  # rdflib's parser could not read it: why
 
 
+# FROM and SERVICE are keywords: a query without either word standing alone (not inside a longer
+# name such as prov:wasDerivedFrom) has neither, and need not be parsed twice.
+_KEYWORDS = re.compile(r"\b(from|service)\b", re.IGNORECASE)
+
+
 @functools.lru_cache(maxsize=512)
 def query_shape(text: str) -> QueryShape:
-    """Whether the query declares its dataset or calls a SERVICE, from rdflib's SPARQL parser.
-
-    Neither is possible without the word itself, so most queries are never parsed twice."""
-    lowered = text.lower()
-    if "from" not in lowered and "service" not in lowered:
+    """Whether the query declares its dataset or calls a SERVICE, from rdflib's SPARQL parser."""
+    if not _KEYWORDS.search(text):
         return QueryShape()
     from rdflib.plugins.sparql.parser import parseQuery
 

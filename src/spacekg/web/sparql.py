@@ -28,6 +28,7 @@ from starlette.datastructures import URL
 
 from ..errors import NotBuiltError
 from ..paths import Layout
+from ..store import STORE_FOLDER
 from . import builds
 from .answer import Job
 from .formats import DESCRIPTION
@@ -54,7 +55,7 @@ class ProtocolError(Exception):
 def check_built(layout: Layout) -> None:
     """Raise NotBuiltError unless output/ holds a built store."""
     if builds.current(layout) is None:
-        raise NotBuiltError(layout.relative(layout.output / "store" / builds.DATABASE))
+        raise NotBuiltError(layout.relative(layout.output / STORE_FOLDER / builds.DATABASE))
 
 
 def routes(layout: Layout, timeout: float = 30.0, *, workers: int | None = None, max_body: int = MAX_BODY,

@@ -9,10 +9,10 @@ the size of the answer.
 
 The time limit is kept by killing: a job that has not finished within it has its worker killed
 and replaced by a fresh one, and the client gets 503 (or, if the answer had begun, a cut
-connection). The other workers serve the other clients meanwhile, and a job still running after
-``SLOW`` seconds has its worker's CPU priority lowered (nice), so that the short queries of the
-other clients keep their latency; as a process may not raise its priority again, that worker is
-replaced once the job is done.
+connection). The other workers serve the other clients meanwhile, and a job still running after a
+third of the time limit, likely a runaway, has its worker's CPU priority lowered (nice), so that
+the queries of the other clients keep their share of the processors; as a process may not raise
+its priority again, that worker is replaced once the job is done.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ _PIECE = b"P"  # a piece of the body
 _END = b"E"  # the body is complete
 _FAILED = b"F"  # the answer broke off after it had begun; payload: why
 PIECE = 64 * 1024  # bytes of body per frame
-SLOW = 1.0  # seconds after which a job's worker runs at a lower CPU priority
+SLOW = 1 / 3  # the part of the time limit after which a job's worker runs at a lower CPU priority
 NICER = 10  # how much lower
 
 
@@ -100,7 +100,7 @@ class WorkerPool:
         loop = asyncio.get_running_loop()
         started = loop.time()
         deadline = started + self.timeout
-        slow = loop.call_at(started + SLOW, worker.demote)
+        slow = loop.call_at(started + SLOW * self.timeout, worker.demote)
         try:
             async with asyncio.timeout_at(deadline):
                 worker.send(_JOB, pickle.dumps(job))
@@ -111,6 +111,9 @@ class WorkerPool:
         except (OSError, asyncio.IncompleteReadError):
             self._replace(worker)
             return Reply(500, TEXT, b"the worker answering the query stopped without an answer\n")
+        except asyncio.CancelledError:  # the server is stopping: the worker is in the middle of a job
+            self._replace(worker)
+            raise
         finally:
             slow.cancel()
         if kind == _WHOLE:
@@ -129,7 +132,7 @@ class WorkerPool:
 
     async def _pieces(self, worker: _Worker, started: float, deadline: float) -> AsyncIterator[bytes]:
         complete = False
-        slow = asyncio.get_running_loop().call_at(started + SLOW, worker.demote)
+        slow = asyncio.get_running_loop().call_at(started + SLOW * self.timeout, worker.demote)
         try:
             while True:
                 try:
@@ -179,6 +182,7 @@ class WorkerPool:
         except (OSError, asyncio.IncompleteReadError):
             kind = None
         if kind != _READY:  # it died on the way: try again a little later
+            print("spacekg serve: a worker process stopped as it started; starting another", file=sys.stderr)
             worker.kill()
             self._all.discard(worker)
             await asyncio.sleep(1)
