@@ -67,6 +67,7 @@ class Outcome:
     errors: list[str] = field(default_factory=list)
     stopped: int = 0  # runaway queries answered 503 at the time limit
     rows: dict[str, int] = field(default_factory=dict)  # query → rows in its first answer
+    sizes: dict[str, int] = field(default_factory=dict)  # query → bytes of the answer last read
     peak_mb: float = 0.0
     cpu_seconds: float = 0.0  # CPU time of the server's processes during the run
     load_before: tuple = ()
@@ -222,9 +223,14 @@ async def drive(url: str, queries: dict[str, str], clients: int, duration: float
                 if response.status_code != 200:
                     outcome.errors.append(f"{name}: HTTP {response.status_code}: {response.text[:200]}")
                     continue
+                if name not in outcome.rows or len(response.content) != outcome.sizes[name]:
+                    try:  # read every answer whose size is new: a cut answer is an error
+                        outcome.rows[name] = rows_of(response.content)
+                    except ValueError as error:
+                        outcome.errors.append(f"{name}: an answer that is not SPARQL results JSON ({error})")
+                        continue
+                    outcome.sizes[name] = len(response.content)
                 outcome.latencies.append(time.perf_counter() - sent)
-                if name not in outcome.rows:
-                    outcome.rows[name] = rows_of(response.content)
 
         async def runaway_client() -> None:
             while time.perf_counter() < deadline:
@@ -244,7 +250,11 @@ async def drive(url: str, queries: dict[str, str], clients: int, duration: float
 
 def rows_of(body: bytes) -> int:
     answer = json.loads(body)
-    return len(answer["results"]["bindings"]) if "results" in answer else int(answer["boolean"])
+    if "results" in answer:
+        return len(answer["results"]["bindings"])
+    if "boolean" in answer:
+        return int(answer["boolean"])
+    raise ValueError("neither bindings nor a boolean")
 
 
 def compare_rows(outcomes: list[Outcome]) -> None:

@@ -419,3 +419,12 @@ def test_a_new_build_is_served_without_a_restart(tmp_path, layout):
     assert after == before + 1
     assert answers and set(answers) <= {before, after}
     shutil.rmtree(scratch.output, ignore_errors=True)
+
+
+# --- The command ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("options, message", [([], "spacekg build"), (["--workers", "0"], "--workers must be positive")])
+def test_serve_refuses_to_start_with_a_message(tmp_path, options, message):
+    done = subprocess.run([sys.executable, "-m", "spacekg.cli", "--root", str(tmp_path), "serve", "--port",
+                           str(free_port()), *options], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr

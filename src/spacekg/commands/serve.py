@@ -29,11 +29,11 @@ def run(args, layout) -> int:
     from ..web.app import app
     from ..web.sparql import MAX_BODY, check_built
 
-    check_built(layout)  # fails early with a clear message when nothing is built
     for name in ("timeout", "workers", "max_body"):
         value = getattr(args, name)
         if value is not None and value <= 0:
             raise SpacekgError(f"--{name.replace('_', '-')} must be positive, not {value:g}")
+    check_built(layout)  # fails early with a clear message when nothing is built
     application = app(layout, args.timeout, workers=args.workers, max_body=args.max_body or MAX_BODY)
     print(f"serving {layout.relative(layout.output)}/store at http://{args.host}:{args.port}/sparql "
           f"(read-only; Ctrl-C stops)", flush=True)
