@@ -125,6 +125,13 @@ class SKG(DefinedNamespace):
     PreferredRank: URIRef
     NormalRank: URIRef
     DeprecatedRank: URIRef
+    EvidenceKind: URIRef
+    QuotedEvidence: URIRef
+    CitedEvidence: URIRef
+    Authority: URIRef
+    OfficialRecord: URIRef
+    MirrorRecord: URIRef
+    IndependentRecord: URIRef
 
     # Event properties
     heldIn: URIRef
@@ -138,6 +145,8 @@ class SKG(DefinedNamespace):
     nextMeeting: URIRef
     announcedAt: URIRef
     heldBefore: URIRef
+    realizedAs: URIRef
+    realizes: URIRef
     reportedTo: URIRef
     convenedBy: URIRef
     participant: URIRef
@@ -172,6 +181,11 @@ class SKG(DefinedNamespace):
     # Source and statement properties
     about: URIRef
     rank: URIRef
+    evidenceKind: URIRef
+    authority: URIRef
+    mirrors: URIRef
+    retrieved: URIRef
+    paraphrase: URIRef
 
 
 def make_graph(**kwargs) -> Graph:
