@@ -35,6 +35,7 @@ MEETINGS = f"SELECT ?m WHERE {{ ?m a <{SKG.DialogueMeeting}> }} ORDER BY ?m"
 COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 COUNT_DISTINCT = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # (6,000 triples)³
+RDF_TYPE = ox.NamedNode(str(RDF.type))
 RESULTS_NS = "{http://www.w3.org/2005/sparql-results#}"
 MAX_BODY = 100_000
 TIMEOUT = 5
@@ -428,3 +429,20 @@ def test_serve_refuses_to_start_with_a_message(tmp_path, options, message):
     done = subprocess.run([sys.executable, "-m", "spacekg.cli", "--root", str(tmp_path), "serve", "--port",
                            str(free_port()), *options], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_without_entailments_the_inferred_view_is_the_store_itself(tmp_path):
+    """A build whose reasoner inferred nothing (large graphs) makes no in-memory copy per worker."""
+    from spacekg.exports.rdf import INFERRED_FILE
+    from spacekg.paths import Layout
+    from spacekg.web.answer import Views
+
+    database = tmp_path / "output" / "store" / "oxigraph"
+    database.parent.mkdir(parents=True)
+    writing = ox.Store(str(database))
+    writing.add(ox.Quad(ox.NamedNode(KG["jaxa"]), RDF_TYPE, ox.NamedNode(SKG.Agency), ox.NamedNode(INFERRED_GRAPH)))
+    writing.flush()
+    del writing
+    (tmp_path / "output" / INFERRED_FILE).write_text("")  # what a build without entailments writes: no quad
+    views = Views(Layout(tmp_path))
+    assert views.inferred() is views.asserted()

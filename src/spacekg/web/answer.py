@@ -57,7 +57,7 @@ class Views:
 
     The asserted view is the built store itself, opened read-only. The inferred view is the one
     `spacekg query --inferred` reads: the asserted graphs and graph:inferred, in memory, loaded
-    when first asked for.
+    when first asked for; when the build inferred nothing, it is the asserted store itself.
     """
 
     def __init__(self, layout: Layout):
@@ -81,18 +81,31 @@ class Views:
         return self._asserted[1] if self._asserted else None
 
     def inferred(self) -> ox.Store | None:
+        from ..exports.rdf import INFERRED_FILE
         from ..store import open_dataset
 
         build = builds.current(self.layout)
         identity = build and (build.identity, builds.inferred_identity(self.layout))
         if build is not None and (self._inferred is None or self._inferred[0] != identity):
             self._inferred = None  # let the previous copy go before loading the next
-            dataset = open_dataset(self.layout, "oxigraph", inferred=True)
-            self._inferred = identity, dataset.store._inner  # oxrdflib's handle on the pyoxigraph store
+            if _holds_quads(self.layout.output / INFERRED_FILE):
+                dataset = open_dataset(self.layout, "oxigraph", inferred=True)
+                self._inferred = identity, dataset.store._inner  # oxrdflib's handle on the pyoxigraph store
+            else:  # the build inferred nothing (its reasoner does not run on large graphs): no copy needed
+                self._inferred = identity, None
+        if self._inferred is not None and self._inferred[1] is None:
+            return self.asserted()
         return self._inferred[1] if self._inferred else None
 
     def store(self, inferred: bool) -> ox.Store | None:
         return self.inferred() if inferred else self.asserted()
+
+
+def _holds_quads(path) -> bool:
+    try:
+        return next(iter(ox.parse(path=str(path), format=ox.RdfFormat.TRIG)), None) is not None
+    except (OSError, SyntaxError):
+        return False
 
 
 def answer(job: Job, views: Views, sink: Sink) -> None:
