@@ -131,6 +131,17 @@ def english_values(source: Source, nodes: Iterable[str], prop: URIRef = RDFS.lab
     return {node: text for node, values in found.items() if (text := _text(values))}
 
 
+def super_properties(source: Source, properties: Iterable[str]) -> dict[str, list[str]]:
+    """property → itself and every property it is a sub-property of (rdfs:subPropertyOf*), sorted."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for prop in properties:
+        found[prop].add(prop)
+    for prop, parent in source.about("SELECT ?node ?parent WHERE { {values} ?node rdfs:subPropertyOf+ ?parent }",
+                                     properties):
+        found[prop.value].add(parent.value)
+    return {prop: sorted(parents) for prop, parents in sorted(found.items())}
+
+
 class _Classes:
     """Class ancestry from the ontology, to put each node in its category."""
 
@@ -183,6 +194,7 @@ def build_network(data, provenance: bool = False, nodes: Iterable[str] | None = 
     statements = _statements(source, members, objects=provenance)
     used = {p for n in members for p in facts[n] if p not in NOT_EDGES} | {s["property"] for s in statements.values()}
     labels = english_values(source, used)
+    network.graph["super_properties"] = super_properties(source, used)
     quotes = _edge_quotes(statements)
     for node in members:
         for prop in sorted(facts[node]):
