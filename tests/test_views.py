@@ -194,6 +194,29 @@ def test_pictures_are_deterministic_pngs(layout, network, tmp_path):
         assert draw(network, "comprehensive-dialogue-on-space", tmp_path / name).read_bytes() == built
 
 
+def test_timeline_shows_what_is_part_of_what(network):
+    """A row that is part of another row (skg:partOf, or skg:hasPart the other way) comes right below
+    it, among its parent's parts, and its label names the parent."""
+    from spacekg.views.network import display_label
+    from spacekg.views.pictures import timeline_rows
+    from spacekg.views.stats import series_meetings
+
+    meetings = [m for m in series_meetings(network, "comprehensive-dialogue-on-space")
+                if network.nodes[m].get("status") == "Held" and network.nodes[m].get("date")]
+    rows, _ = timeline_rows(network, meetings)
+    position = {row["id"]: i for i, row in enumerate(rows)}
+    part_of = {(a, b) for a, b, d in network.edges(data=True) if d["property"] == str(SKG.partOf)} | \
+              {(b, a) for a, b, d in network.edges(data=True) if d["property"] == str(SKG.hasPart)}
+    pairs = [(part, whole) for part, whole in part_of if part in position and whole in position and part != whole]
+    assert pairs, "the corpus has programs that are part of other programs (QZSS and its satellites)"
+    for part, whole in pairs:
+        row = rows[position[part]]
+        assert row["parent"] == whole
+        assert f"(part of {display_label(network.nodes[whole], 20)})" in row["label"]
+        between = rows[position[whole] + 1:position[part]]
+        assert position[whole] < position[part] and all(r["parent"] is not None for r in between)
+
+
 def test_ontology_docs_document_every_class(layout, dataset):
     html = (layout.output / "ontology.html").read_text(encoding="utf-8")
     assert not re.search(r"""<(script|link|img)\b[^>]*(src|href)\s*=\s*["']?(https?:)?//""", html, re.I)
