@@ -224,6 +224,27 @@ def test_ontology_docs_document_every_class(layout, dataset):
         assert f"https://w3id.org/spacekg/ontology#{name}" in html
 
 
+def test_ontology_docs_list_each_term_of_the_ontology_once(built, layout):
+    """pyLODE documents the ontology's own classes and properties, each once (no second section for
+    functional properties, no external term beside one of the same name), with no made-up prefix."""
+    from rdflib.namespace import OWL
+
+    from spacekg.ingest import ONTOLOGY_GRAPH
+
+    html = (layout.output / "ontology.html").read_text(encoding="utf-8")
+    documented = re.findall(r"<th>IRI</th>\s*<td>\s*<code>([^<]*)</code>", html)
+    ontology = built.dataset.graph(ONTOLOGY_GRAPH)
+    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
+    own = {str(t) for kind in kinds for t in ontology.subjects(RDF.type, kind) if str(t).startswith(str(SKG._NS))}
+    assert sorted(documented) == sorted(own)
+    toc = html[html.index('<div id="toc">'):]
+    links = re.findall(r'<a href="#([^"]+)">', toc)
+    assert len(links) == len(set(links))
+    assert not re.search(r"\bns\d+\b", html)
+    functional = {str(t) for t in ontology.subjects(RDF.type, OWL.FunctionalProperty)}
+    assert functional and html.count("Functional: a subject has at most one value") == len(functional)
+
+
 def test_index_links_to_existing_files(layout):
     html = (layout.output / "index.html").read_text(encoding="utf-8")
     links = set(re.findall(r'(?:href|src)="([^"#]+)"', html))
