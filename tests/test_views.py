@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
@@ -432,3 +433,63 @@ def test_viz_command_draws_the_overview_of_a_large_graph(layout, tmp_path, capsy
     assert main(["--root", str(layout.root), "viz", "-o", str(target)]) == 0
     assert len(embedded_data(target.read_text(encoding="utf-8"))["nodes"]) <= 60
     assert "(overview of 182 nodes" in capsys.readouterr().out
+
+
+# --- counts on the pages ------------------------------------------------------------------------------
+
+# Each count the index page shows, asked of the graph here in the test's own words.
+_ORGANIZATION_AT = """?meeting skg:inSeries kg:comprehensive-dialogue-on-space ; skg:eventStatus skg:Held .
+    ?part skg:partOf* ?meeting . ?part ?takesPart ?{0} . ?takesPart rdfs:subPropertyOf* skg:participant .
+    ?{0} a/rdfs:subClassOf* skg:Organization ."""
+COUNT_QUERIES = {
+    "documents": "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a/rdfs:subClassOf* skg:SourceDocument }",
+    "statements": "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a oa:SpecificResource ; oa:hasSelector ?s }",
+    "facts": "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }",
+    "entities": "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { GRAPH graph:registry { ?e rdf:type ?c } }",
+    "links": """SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o . ?s a ?x . ?o a ?y
+        FILTER(?p NOT IN (rdf:type, skos:inScheme, skg:eventStatus))
+        FILTER(REGEX(STR(?s), "^https://w3id.org/spacekg/(id|doc)/") && REGEX(STR(?o), "^https://w3id.org/spacekg/(id|doc)/")) } }""",
+    "organizations": f"SELECT (COUNT(DISTINCT ?org) AS ?n) WHERE {{ {_ORGANIZATION_AT.format('org')} }}",
+    "meetings-with-attendance": f"SELECT (COUNT(DISTINCT ?meeting) AS ?n) WHERE {{ {_ORGANIZATION_AT.format('org')} }}",
+    "pairs": f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?a ?b WHERE {{ {_ORGANIZATION_AT.format('a')}
+        ?other skg:partOf* ?meeting . ?otherTakesPart rdfs:subPropertyOf* skg:participant . ?other ?otherTakesPart ?b .
+        ?b a/rdfs:subClassOf* skg:Organization . FILTER(STR(?a) < STR(?b)) }} }}""",
+}
+
+
+def page_counts(html: str) -> dict[str, int]:
+    return {key: int(value.replace(",", "")) for key, value in
+            re.findall(r'<span class="count" data-count="([^"]+)">([\d,]+)</span>', html)}
+
+
+def test_every_count_on_the_index_page_is_a_query_on_the_graph(built, layout, dataset):
+    """Each number of the index page names what it counts and equals that count asked of the graph;
+    no other number stands in its text (tables and SPARQL aside)."""
+    from spacekg.query import find, run
+
+    html = (layout.output / "index.html").read_text(encoding="utf-8")
+    counts = page_counts(html)
+    graph = {key: int(next(iter(dataset.query(text)))[0]) for key, text in COUNT_QUERIES.items()}
+    for key, value in counts.items():
+        kind, _, name = key.partition(":")
+        if key in graph:
+            assert value == graph[key], key
+        elif kind == "rows":
+            assert value == len(run(dataset, find(layout, name).text).rows), key
+        elif kind == "shown":
+            table = re.search(rf'id="q-{re.escape(name)}".*?<table>(.*?)</table>', html, re.S).group(1)
+            assert value == table.count("<tr>") - 1 < counts[f"rows:{name}"], key
+        elif key == "more-organizations":
+            table = html[html.index("Who met whom"):]
+            shown = table[:table.index("</table>")].count("<tr>") - 1
+            assert value == graph["organizations"] - shown
+        else:
+            raise AssertionError(f"the test does not know how to count {key!r}")
+    assert {"documents", "statements", "facts", "entities", "links", "organizations", "pairs"} <= set(counts)
+    statements = sum(len(yaml.safe_load(path.read_text(encoding="utf-8"))["statements"])
+                     for path in sorted(layout.annotations.glob("*.yaml")))
+    assert counts["statements"] == statements  # as many as the annotation files hold
+    text = re.sub(r"<(table|pre|details|code|style|head)\b.*?</\1>", " ", html, flags=re.S)
+    text = re.sub(r'<span class="count" data-count="[^"]+">[\d,]+</span>', " ", text)
+    text = re.sub(r"<[^>]+>", " ", text)
+    assert not re.findall(r"\S*\d\S*", text), "a number that does not say what it counts"
