@@ -294,6 +294,25 @@ def test_overview_page_of_a_large_graph(browser, built, tmp_path):
     visit.close()
 
 
+def test_a_node_without_links_opens_alone(browser, tmp_path):
+    from rdflib import Literal
+    from rdflib.namespace import RDF, RDFS
+
+    from spacekg.namespaces import KG, SKG, make_graph
+
+    graph = make_graph()
+    graph.add((KG.lonely, RDF.type, SKG.Agency))
+    graph.add((KG.lonely, RDFS.label, Literal("An agency nothing links to", lang="en")))
+    lonely = "lonely"
+    path = write_graph(build_network(graph), tmp_path / "lonely.html", "one node", start=lonely)
+    visit = Visit(browser, path)
+    visit.wait_for_graph()
+    assert visit.drawn()["ids"] == [lonely]
+    assert visit.page.locator('#status [data-count="neighbours"]').inner_text() == "0"
+    assert visit.left_the_page == [] and visit.errors == []
+    visit.close()
+
+
 def test_hostile_labels_stay_text(browser, tmp_path):
     from tests.test_views import EVIL, _evil_graph
 

@@ -117,9 +117,9 @@ function placeAround(centre) {
   var centreWidth = Math.max(textWidth(centreLabel, AROUND.font + 4, true), 2 * AROUND.centreSize);
   var box = freeArea(), best = null;
   for (var count = 1; count <= Math.max(1, Math.min(12, items.length)); count++) {
-    var columns = columnsFor(items, count);
+    var columns = items.length ? columnsFor(items, count) : [];
     var widths = columns.map(function (column) {
-      return Math.max.apply(null, column.map(function (item) { return item.width; })) + AROUND.columnGap;
+      return Math.max.apply(null, column.map(function (item) { return item.width; }).concat([0])) + AROUND.columnGap;
     });
     var heights = columns.map(function (column) {
       return column.reduce(function (sum, item) { return sum + item.height; }, 0);
