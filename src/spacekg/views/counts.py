@@ -20,9 +20,18 @@ QUERIES = {
     "documents": ("source documents",
                   "SELECT (COUNT(DISTINCT ?document) AS ?n) WHERE {\n"
                   "  ?document a ?class . ?class rdfs:subClassOf* skg:SourceDocument }"),
-    "statements": ("annotated statements, each anchored to the exact words of its source",
-                   "SELECT (COUNT(DISTINCT ?quote) AS ?n) WHERE {\n"
-                   "  ?claim a skg:Statement ; oa:hasTarget ?quote }"),
+    "statements": ("statements of the annotation files, each resting on one source",
+                   "SELECT (COUNT(DISTINCT ?statement) AS ?n) WHERE {\n"
+                   "  ?claim a skg:Statement  # one node per fact: stmt:DOCUMENT/STATEMENT/FACT\n"
+                   "  BIND(REPLACE(STR(?claim), \"/[^/]*$\", \"\") AS ?statement) }"),
+    "quoted": ("quoted: anchored to the exact words of a text kept with the graph",
+               "SELECT (COUNT(DISTINCT ?quote) AS ?n) WHERE {\n"
+               "  ?claim a skg:Statement ; oa:hasTarget ?quote }"),
+    "cited": ("cited: resting on a public record named by its address, publisher and date, "
+                        "and paraphrased in our own words",
+              "SELECT (COUNT(DISTINCT ?statement) AS ?n) WHERE {\n"
+              "  ?claim a skg:Statement ; skg:evidenceKind skg:CitedEvidence\n"
+              "  BIND(REPLACE(STR(?claim), \"/[^/]*$\", \"\") AS ?statement) }"),
     "facts": ("facts those statements state (one statement node each, with its rank and evidence)",
               "SELECT (COUNT(DISTINCT ?claim) AS ?n) WHERE { ?claim a skg:Statement }"),
     "entities": ("entities of the registry (organizations, people, meetings, places, programs, topics, "

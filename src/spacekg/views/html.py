@@ -34,7 +34,10 @@ VIS = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
 LAYOUT_SEED = 20130828  # any fixed number: the same graph always gets the same picture
 PYTHON_LAYOUT_LIMIT = 1000  # above this many nodes the browser lays the graph out
 WHOLE_AT_START = 30  # a graph of at most this many nodes opens whole, a larger one around a node
-REMOTE = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
+# What would make a page load something from the network (a link a reader follows does not).
+REMOTE = re.compile(r"""<(?:script|link|img|iframe|embed|object|source|audio|video|track|image|use)\b[^>]*"""
+                    r"""(?:src|href|data|srcset|poster)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//""",
+                    re.IGNORECASE)
 
 
 def _connected_parts(network: nx.MultiDiGraph) -> tuple[nx.Graph, list[list[str]]]:

@@ -53,6 +53,35 @@ def query_samples(layout: Layout, dataset) -> tuple[list[dict], list[str]]:
     return samples, skipped
 
 
+SOURCES = """SELECT ?document ?kind (COUNT(DISTINCT ?statement) AS ?statements) WHERE {
+  ?document a ?class . ?class rdfs:subClassOf* skg:SourceDocument .
+  OPTIONAL {
+    ?claim prov:wasDerivedFrom ?document ; a skg:Statement .
+    OPTIONAL { ?claim skg:evidenceKind ?evidence }
+    BIND(REPLACE(STR(?claim), "/[^/]*$", "") AS ?statement)
+  }
+  BIND(IF(!BOUND(?claim), "", IF(COALESCE(?evidence = skg:CitedEvidence, false), "cited", "quoted")) AS ?kind)
+} GROUP BY ?document ?kind ORDER BY ?document ?kind"""
+KINDS = {"quoted": "quoted (text kept with the graph)", "cited": "cited (public record)", "": "no statements"}
+
+
+def source_documents(source) -> list[dict]:
+    """Each source document with the kind of evidence its statements rest on, how many there are,
+    its title, publisher, date and address (one row per document and kind)."""
+    from .network import records, short_id
+
+    rows = source.select(SOURCES)
+    about = records(source, {row[0].value for row in rows})
+    found = []
+    for document, kind, statements in rows:
+        known = about.get(document.value, {})
+        found.append({"id": short_id(document.value).removeprefix("doc:"), "kind": KINDS[kind.value],
+                      "statements": int(statements.value), "title": known.get("title") or short_id(document.value),
+                      "publisher": known.get("publisher", ""), "issued": known.get("issued", ""),
+                      "url": known.get("url", "")})
+    return found
+
+
 def render_index(layout: Layout, folder: Path, source, stats: dict, counts: list, drawn) -> str:
     """The index page; ``folder`` is where the other outputs are (for file sizes); ``source`` the
     graph to run the library's queries on (None: list them only); ``counts`` the numbers of the
@@ -64,7 +93,8 @@ def render_index(layout: Layout, folder: Path, source, stats: dict, counts: list
     dataset = dataset_over(ExactOxigraphStore(source.store)) if source is not None else None
     queries, skipped = query_samples(layout, dataset)
     html = env.get_template("index.html.j2").render(
-        counts=counts,
+        counts=counts, parts={"quoted": "statements", "cited": "statements"},
+        sources=source_documents(source) if source is not None else [],
         downloads=[{"name": name, "format": fmt, "size": _size(folder / name)} for name, fmt in DOWNLOADS],
         stats=stats, betweenness_note=betweenness_note(stats),
         present=", ".join(stats["present_at_every_meeting"]) or "none",

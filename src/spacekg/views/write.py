@@ -21,7 +21,7 @@ def summary_counts(source, drawn) -> list:
     """The numbers the index page opens with (see counts.py); links only when the graph is drawn whole."""
     from .counts import graph_counts
 
-    keys = ("documents", "statements", "facts", "entities") + (("links",) if drawn.whole else ())
+    keys = ("documents", "statements", "quoted", "cited", "facts", "entities") + (("links",) if drawn.whole else ())
     return list(graph_counts(source, keys).values())
 
 
