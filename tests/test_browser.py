@@ -73,16 +73,18 @@ class Visit:
         tooltip.wait_for(state="visible", timeout=5_000)
         return tooltip.inner_text()
 
-    def hover_edge(self, source: str, label: str) -> str:
-        """Move the mouse onto the middle of a link (on its curve) and return the tooltip's text."""
+    def hover_edge(self, source: str, label: str | None = None, target: str | None = None) -> str:
+        """Move the mouse onto the middle of a link (on its curve) from ``source`` with that label or
+        to that target, and return the tooltip's text."""
         self.page.mouse.move(5, 5)
         self.page.evaluate("id => network.focus(id, {scale: 1.4})", source)
-        point = self.page.evaluate("""([source, label]) => {
-            const e = network.body.data.edges.get({filter: x => x.from === source && x.label === label})[0];
+        point = self.page.evaluate("""([source, label, target]) => {
+            const e = network.body.data.edges.get({filter: x => x.from === source &&
+                (label === null || x.label === label) && (target === null || x.to === target)})[0];
             const p = network.canvasToDOM(network.body.edges[e.id].edgeType.getPoint(0.5));
             const box = document.getElementById('mynetwork').getBoundingClientRect();
             return {x: p.x + box.left, y: p.y + box.top};
-        }""", [source, label])
+        }""", [source, label, target])
         self.page.mouse.move(point["x"] - 30, point["y"] - 30)
         self.page.mouse.move(point["x"], point["y"], steps=5)
         tooltip = self.page.locator("div.vis-tooltip")
@@ -309,6 +311,21 @@ def test_a_node_without_links_opens_alone(browser, tmp_path):
     visit.wait_for_graph()
     assert visit.drawn()["ids"] == [lonely]
     assert visit.page.locator('#status [data-count="neighbours"]').inner_text() == "0"
+    assert visit.left_the_page == [] and visit.errors == []
+    visit.close()
+
+
+def test_link_tooltips_show_the_quote_or_the_citation(browser, tmp_path):
+    from tests.test_views import evidence_graph
+
+    path = write_graph(build_network(evidence_graph()), tmp_path / "evidence.html", "evidence")
+    visit = Visit(browser, path)
+    visit.wait_for_graph()
+    quoted = visit.hover_edge("cds-99", target="alpha")
+    assert "“Alpha Agency took part”" in quoted and "A joint statement" in quoted and "cited" not in quoted
+    cited = visit.hover_edge("cds-99", target="beta")
+    assert "cited: Beta Agency, “会合の開催について”, 2018-07-20" in cited
+    assert "https://www.example.org/record.html" in cited and "The record lists Beta among those present." in cited
     assert visit.left_the_page == [] and visit.errors == []
     visit.close()
 

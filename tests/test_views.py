@@ -502,3 +502,74 @@ def test_every_count_on_the_index_page_is_a_query_on_the_graph(built, layout, da
     text = re.sub(r'<span class="count" data-count="[^"]+">[\d,]+</span>', " ", text)
     text = re.sub(r"<[^>]+>", " ", text)
     assert not re.findall(r"\S*\d\S*", text), "a number that does not say what it counts"
+
+
+# --- which kind of evidence -----------------------------------------------------------------------
+
+def evidence_graph():
+    """A meeting with two facts: one quoted from a text, one cited from a public record."""
+    from rdflib.namespace import DCTERMS, PROV, XSD
+
+    from spacekg.namespaces import DOC, OA, QUOTE, SCHEMA, STMT
+
+    term = lambda name: URIRef(str(SKG._NS) + name)  # noqa: E731 (terms of the evidence model)
+    graph = make_graph()
+    for node, klass, label in ((KG["cds-99"], SKG.DialogueMeeting, "99th meeting"), (KG.alpha, SKG.Agency, "Alpha Agency"),
+                               (KG.beta, SKG.Agency, "Beta Agency")):
+        graph.add((node, RDF.type, klass))
+        graph.add((node, RDFS.label, Literal(label, lang="en")))
+    graph.add((KG["cds-99"], SKG.participant, KG.alpha))
+    graph.add((KG["cds-99"], SKG.participant, KG.beta))
+    for document, title in ((DOC.text, "A joint statement"), (DOC.record, "会合の開催について")):
+        graph.add((document, RDF.type, SKG.WebPage))
+        graph.add((document, DCTERMS.title, Literal(title, lang="en" if document == DOC.text else "ja")))
+    graph.add((DOC.record, DCTERMS.publisher, KG.beta))
+    graph.add((DOC.record, DCTERMS.issued, Literal("2018-07-20", datatype=XSD.date)))
+    graph.add((DOC.record, SCHEMA.url, URIRef("https://www.example.org/record.html")))
+    for claim, organization in ((STMT["text/s/participant-alpha"], KG.alpha), (STMT["record/s/participant-beta"], KG.beta)):
+        graph.add((claim, RDF.type, SKG.Statement))
+        graph.add((claim, RDF.subject, KG["cds-99"]))
+        graph.add((claim, RDF.predicate, SKG.participant))
+        graph.add((claim, RDF.object, organization))
+        graph.add((claim, SKG.rank, SKG.NormalRank))
+    graph.add((STMT["text/s/participant-alpha"], PROV.wasDerivedFrom, DOC.text))
+    graph.add((STMT["text/s/participant-alpha"], term("evidenceKind"), term("QuotedEvidence")))
+    graph.add((STMT["text/s/participant-alpha"], OA.hasTarget, QUOTE["text/s"]))
+    graph.add((QUOTE["text/s"], OA.hasSelector, URIRef(QUOTE["text/s"] + "#quote")))
+    graph.add((URIRef(QUOTE["text/s"] + "#quote"), OA.exact, Literal("Alpha Agency took part")))
+    graph.add((STMT["record/s/participant-beta"], PROV.wasDerivedFrom, DOC.record))
+    graph.add((STMT["record/s/participant-beta"], term("evidenceKind"), term("CitedEvidence")))
+    graph.add((STMT["record/s/participant-beta"], term("paraphrase"), Literal("The record lists Beta among those present.", lang="en")))
+    return graph
+
+
+def test_link_tooltips_say_which_kind_of_evidence():
+    """A quoted fact shows its quote and the text's title; a cited one "cited: publisher, title, date",
+    the record's address and the paraphrase."""
+    from spacekg.views.network import edge_tooltip
+
+    network = build_network(evidence_graph())
+    tips = {target: edge_tooltip(network, source, target, data) for source, target, data in network.edges(data=True)}
+    assert "“Alpha Agency took part”\n— A joint statement" in tips["alpha"] and "cited" not in tips["alpha"]
+    assert "cited: Beta Agency, “会合の開催について”, 2018-07-20" in tips["beta"]
+    assert "https://www.example.org/record.html" in tips["beta"] and "lists Beta among those present" in tips["beta"]
+    assert "“" not in tips["beta"].split("\n", 1)[1].replace("“会合の開催について”", "")  # no quote marks for a paraphrase
+
+
+def test_index_lists_quoted_texts_and_cited_records(layout, tmp_path):
+    from spacekg.views.index import render_index
+    from spacekg.views.overview import Overview
+    from spacekg.views.write import summary_counts
+
+    source = open_source(evidence_graph())
+    network = build_network(source)
+    drawn = Overview(network, network.number_of_nodes())
+    html = render_index(layout, tmp_path, source, compute(network), summary_counts(source, drawn), drawn)
+    counts = page_counts(html)
+    assert (counts["statements"], counts["quoted"], counts["cited"]) == (2, 1, 1)
+    sources = html[html.index('id="sources"'):html.index("<h2>Downloads")]
+    record = next(row for row in sources.split("<tr>") if "会合の開催について" in row)
+    assert 'href="https://www.example.org/record.html"' in record and "cited" in record
+    assert "Beta Agency" in record and "2018-07-20" in record
+    text = next(row for row in sources.split("<tr>") if "A joint statement" in row)
+    assert "quoted" in text and "href" not in text

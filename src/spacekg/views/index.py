@@ -54,7 +54,8 @@ def query_samples(layout: Layout, dataset) -> tuple[list[dict], list[str]]:
 
 
 SOURCES = """SELECT ?document ?kind (COUNT(DISTINCT ?statement) AS ?statements) WHERE {
-  ?document a ?class . ?class rdfs:subClassOf* skg:SourceDocument .
+  { SELECT DISTINCT ?document WHERE {
+      { ?document a ?class . ?class rdfs:subClassOf* skg:SourceDocument } UNION { ?any prov:wasDerivedFrom ?document } } }
   OPTIONAL {
     ?claim prov:wasDerivedFrom ?document ; a skg:Statement .
     OPTIONAL { ?claim skg:evidenceKind ?evidence }
