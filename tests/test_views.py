@@ -465,7 +465,67 @@ def page_counts(html: str) -> dict[str, int]:
             re.findall(r'<span class="count" data-count="([^"]+)">([\d,]+)</span>', html)}
 
 
+@pytest.fixture(scope="module")
+def cited_project(tmp_path_factory):
+    """The real sources with a quoted text and a cited record added (tests/cited_record/), built."""
+    import shutil
+    from pathlib import Path
+
+    from tests.conftest import copy_project
+
+    root = tmp_path_factory.mktemp("cited-views")
+    project = copy_project(root)
+    shutil.copytree(Path(__file__).parent / "cited_record" / "sources", project.sources, dirs_exist_ok=True)
+    assert main(["--root", str(root), "build", "--quiet"]) == 0
+    return project
+
+
 def test_every_count_on_the_index_page_is_a_query_on_the_graph(built, layout, dataset):
+    check_index_counts(layout, dataset)
+
+
+def test_every_count_on_the_index_page_of_a_corpus_with_cited_records(cited_project):
+    from spacekg.store import open_dataset
+
+    counts = check_index_counts(cited_project, open_dataset(cited_project))
+    assert counts["cited"] > 0
+
+
+def test_index_and_tooltips_show_a_cited_record_of_the_sources(cited_project):
+    """A record of the annotation files (tests/cited_record/) as the index page's sources table and
+    the graph's link tooltips show it: "cited: publisher, title, date", its address, the paraphrase."""
+    from spacekg.store import open_dataset
+    from spacekg.views.network import edge_tooltip
+
+    html = (cited_project.output / "index.html").read_text(encoding="utf-8")
+    dataset = open_dataset(cited_project)
+    cited = []
+    for path in sorted(cited_project.annotations.glob("*.yaml")):
+        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if "url" in content["document"]:
+            cited.append(content)
+    assert cited
+    network = build_network(dataset)
+    sources = html[html.index('id="sources"'):html.index("<h2>Downloads")]
+    for record in cited:
+        document = record["document"]
+        row = next(row for row in sources.split("<tr>") if f"({document['id']})" in row)
+        publisher = next(str(label) for label in dataset.objects(KG[document["publisher"]], RDFS.label)
+                         if label.language == "en")
+        assert f'href="{document["url"]}"' in row and "cited" in row and publisher in row
+        assert str(document["issued"]) in row and f'<td class="num">{len(record["statements"])}</td>' in row
+        paraphrases = [" ".join(statement["paraphrase"].split()) for statement in record["statements"]]
+        shown = 0
+        for source, target, data in network.edges(data=True):
+            if any(q["document"] == f"doc:{document['id']}" for q in data["quotes"]):
+                tip = edge_tooltip(network, source, target, data)
+                assert f"cited: {publisher}, “{document['title']}”, {document['issued']}" in tip
+                assert document["url"] in tip and any(words in tip for words in paraphrases)
+                shown += 1
+        assert shown, f"no link of the graph rests on {document['id']}"
+
+
+def check_index_counts(layout, dataset) -> dict[str, int]:
     """Each number of the index page names what it counts and equals that count asked of the graph;
     no other number stands in its text (tables and SPARQL aside)."""
     from spacekg.query import find, run
@@ -502,6 +562,7 @@ def test_every_count_on_the_index_page_is_a_query_on_the_graph(built, layout, da
     text = re.sub(r'<span class="count" data-count="[^"]+">[\d,]+</span>', " ", text)
     text = re.sub(r"<[^>]+>", " ", text)
     assert not re.findall(r"\S*\d\S*", text), "a number that does not say what it counts"
+    return counts
 
 
 # --- which kind of evidence -----------------------------------------------------------------------
@@ -512,7 +573,6 @@ def evidence_graph():
 
     from spacekg.namespaces import DOC, OA, QUOTE, SCHEMA, STMT
 
-    term = lambda name: URIRef(str(SKG._NS) + name)  # noqa: E731 (terms of the evidence model)
     graph = make_graph()
     for node, klass, label in ((KG["cds-99"], SKG.DialogueMeeting, "99th meeting"), (KG.alpha, SKG.Agency, "Alpha Agency"),
                                (KG.beta, SKG.Agency, "Beta Agency")):
@@ -533,13 +593,13 @@ def evidence_graph():
         graph.add((claim, RDF.object, organization))
         graph.add((claim, SKG.rank, SKG.NormalRank))
     graph.add((STMT["text/s/participant-alpha"], PROV.wasDerivedFrom, DOC.text))
-    graph.add((STMT["text/s/participant-alpha"], term("evidenceKind"), term("QuotedEvidence")))
+    graph.add((STMT["text/s/participant-alpha"], SKG.evidenceKind, SKG.QuotedEvidence))
     graph.add((STMT["text/s/participant-alpha"], OA.hasTarget, QUOTE["text/s"]))
     graph.add((QUOTE["text/s"], OA.hasSelector, URIRef(QUOTE["text/s"] + "#quote")))
     graph.add((URIRef(QUOTE["text/s"] + "#quote"), OA.exact, Literal("Alpha Agency took part")))
     graph.add((STMT["record/s/participant-beta"], PROV.wasDerivedFrom, DOC.record))
-    graph.add((STMT["record/s/participant-beta"], term("evidenceKind"), term("CitedEvidence")))
-    graph.add((STMT["record/s/participant-beta"], term("paraphrase"), Literal("The record lists Beta among those present.", lang="en")))
+    graph.add((STMT["record/s/participant-beta"], SKG.evidenceKind, SKG.CitedEvidence))
+    graph.add((STMT["record/s/participant-beta"], SKG.paraphrase, Literal("The record lists Beta among those present.", lang="en")))
     return graph
 
 

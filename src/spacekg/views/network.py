@@ -23,8 +23,6 @@ from rdflib import URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from ..namespaces import DOC, KG, OA, PREFIXES, QUOTE, SKG, STMT
-
-SKG_NS = SKG._NS
 from .source import Source, is_member, open_source
 
 # Properties that are shown as node details, not as edges.
@@ -330,7 +328,7 @@ def _statements(source: Source, nodes: list[str], objects: bool = False) -> dict
     for record in found.values():
         document = record["document"]
         known = about.get(document, {}) if document else {}
-        cited = record["kind"] == str(SKG_NS) + "CitedEvidence" or (not record["exact"] and record["paraphrase"])
+        cited = record["kind"] == str(SKG.CitedEvidence) or (not record["exact"] and record["paraphrase"])
         record["quote"] = {
             "kind": "cited" if cited else "quoted" if record["exact"] else "",
             "exact": record["exact"], "paraphrase": record["paraphrase"] or "",
