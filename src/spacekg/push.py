@@ -14,6 +14,7 @@ not, the PUT's own 401 tells the scheme and the PUT is sent again.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 
@@ -97,6 +98,15 @@ BULK_EXPORT = "spacekg.nq"
 BULK_STORES = ("virtuoso", "oxigraph")
 
 
+def oxigraph_command() -> str | None:
+    """Oxigraph's server command: beside this Python (a virtual environment's bin/, which need
+    not be on PATH), else on PATH."""
+    import shutil
+    import sys
+
+    return shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
+
+
 @dataclass
 class Loaded:
     store: str
@@ -139,7 +149,7 @@ def bulk_load(layout: Layout, store: str, location: str | None = None, port: int
             raise PushError(f"Virtuoso's bulk load failed: {detail[:300]}",
                             hint="is the server running on that port, and the output folder in its DirsAllowed?")
     elif store == "oxigraph":
-        client = shutil.which("oxigraph")
+        client = oxigraph_command()
         if client is None:
             raise PushError("the 'oxigraph' command was not found", hint="pip install oxigraph (Oxigraph's server)")
         if not location:
