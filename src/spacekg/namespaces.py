@@ -164,6 +164,7 @@ class SKG(DefinedNamespace):
 
     # Agreement properties
     agreementDate: URIRef
+    entryIntoForceDate: URIRef
     party: URIRef
     issuedBy: URIRef
     concerns: URIRef
