@@ -135,6 +135,7 @@ class SKG(DefinedNamespace):
     announcedAt: URIRef
     heldBefore: URIRef
     reportedTo: URIRef
+    heldDuring: URIRef
     convenedBy: URIRef
     participant: URIRef
     participatedIn: URIRef
@@ -147,9 +148,15 @@ class SKG(DefinedNamespace):
     welcomed: URIRef
     agreed: URIRef
     mentionsAgreement: URIRef
+    sharedViewOn: URIRef
+    intended: URIRef
+    reportedCooperationIn: URIRef
+    covers: URIRef
+    approach: URIRef
 
     # Agreement properties
     agreementDate: URIRef
+    adReferendumDate: URIRef
     party: URIRef
     issuedBy: URIRef
     concerns: URIRef
@@ -163,6 +170,7 @@ class SKG(DefinedNamespace):
     militaryRank: URIRef
     locatedIn: URIRef
     operatedBy: URIRef
+    toBeLaunchedBy: URIRef
     abbreviation: URIRef
 
     # Source and statement properties

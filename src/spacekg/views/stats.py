@@ -29,7 +29,8 @@ BETWEENNESS_PIVOTS = 200
 BETWEENNESS_SEED = 2013
 ATTENDANCE = (str(SKG.participant), str(SKG.coChairedBy))
 CO_CHAIR = str(SKG.coChairedBy)
-TOPIC_LINKS = (str(SKG.discussed), str(SKG.agreed), str(SKG.reaffirmed), str(SKG.welcomed))
+TOPIC_LINKS = (str(SKG.discussed), str(SKG.agreed), str(SKG.reaffirmed), str(SKG.welcomed),
+               str(SKG.sharedViewOn), str(SKG.intended), str(SKG.reportedCooperationIn))
 PART_LINKS = (str(SKG.partOf), str(SKG.hasPart))
 
 
