@@ -101,12 +101,14 @@ def test_graph_page(browser, built, layout):
     assert visit.page.evaluate("network.body.data.edges.length") == network.number_of_edges()
     visit.page.screenshot(path=str(layout.output / "screenshot-graph.png"))
     # with the whole graph in view, meeting labels are drawn at a readable size (vis-network hides
-    # labels under 5 px on screen), and so are those of a dozen of the most linked other nodes
+    # labels under 5 px on screen), and so are those of the most linked other nodes that got a
+    # large font (how many fit without covering other nodes depends on the data)
     on_screen = visit.page.evaluate("""() => network.body.data.nodes.get().filter(n => n.font)
-        .map(n => [n.shape, n.font.size * network.getScale()])""")
-    assert [size for shape, size in on_screen if shape == "star"] and \
-        all(size >= 8 for shape, size in on_screen if shape == "star")
-    assert len([size for shape, size in on_screen if shape != "star" and size >= 7]) >= 8
+        .map(n => [n.shape, n.font.size, n.font.size * network.getScale()])""")
+    assert [size for shape, _, size in on_screen if shape == "star"] and \
+        all(size >= 8 for shape, _, size in on_screen if shape == "star")
+    hubs = [size for shape, font, size in on_screen if shape != "star" and font >= 30]
+    assert hubs and all(size >= 5 for size in hubs)
     text = visit.hover_node("jaxa")
     assert "Japan Aerospace Exploration Agency" in text and "宇宙航空研究開発機構" in text
     visit.page.screenshot(path=str(layout.output / "screenshot-graph-hover.png"))
