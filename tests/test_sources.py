@@ -40,15 +40,24 @@ def test_texts_are_the_verbatim_seed_documents(layout):
     assert [p.name for p in seeds.glob("*.txt") if p.read_bytes() not in texts] == []
 
 
-def test_every_document_has_metadata(built):
+def test_every_document_has_metadata(built, layout):
+    """Title, kind and date of issue; every event a document reports on is an event. A verbatim text
+    names the events it reports on (a cited record may be about an instrument alone)."""
+    schema = Schema.from_graph(load_ontology(layout.ontology))
     for document in built.corpus.documents:
         assert document.title and document.klass and document.issued is not None, document.id
-        assert document.about, f"{document.id} names no event it reports on"
+        assert document.about or document.cited, f"{document.id} names no event it reports on"
+        for event in document.about:
+            klass = built.corpus.entities[str(event).rsplit("/", 1)[-1]].klass
+            assert schema.is_a(klass, frozenset({SKG.Event})), (document.id, event)
 
 
 def test_every_quote_is_in_its_text_at_its_offsets(built, layout):
-    texts = {d.id: (layout.root / d.text_file).read_text(encoding="utf-8") for d in built.corpus.documents}
-    for statement in built.corpus.statements:
+    texts = {d.id: (layout.root / d.text_file).read_text(encoding="utf-8") for d in built.corpus.documents
+             if not d.cited}
+    quoted = [statement for statement in built.corpus.statements if not statement.cited]
+    assert quoted
+    for statement in quoted:
         text = texts[statement.document]
         quote = statement.quote
         assert text[quote.start:quote.end] == quote.exact
@@ -113,20 +122,41 @@ def test_statement_nodes_carry_their_provenance(built):
 
 
 def test_ranks_decide_the_direct_facts(built):
-    """Every claim stays a statement; the direct facts are the values of the preferred claims on a
-    subject and property, or of the normal ones where none is preferred; a deprecated claim never
-    makes a fact."""
+    """Every claim stays a statement; the direct facts on a subject and property are the values of
+    its best claims: preferred before normal, and on a single-valued property quoted before cited
+    at the same rank; a deprecated claim never makes a fact."""
     graph = built.dataset
+    single_valued = set(graph.subjects(RDF.type, OWL.FunctionalProperty))
+    rank_order = {SKG.PreferredRank: 2, SKG.NormalRank: 1}
     claims = defaultdict(lambda: defaultdict(set))
     for node in graph.subjects(RDF.type, SKG.Statement):
-        key = (graph.value(node, RDF.subject), graph.value(node, RDF.predicate))
-        claims[key][graph.value(node, SKG.rank)].add(graph.value(node, RDF.object))
+        subject, prop = graph.value(node, RDF.subject), graph.value(node, RDF.predicate)
+        rank = graph.value(node, SKG.rank)
+        if rank == SKG.DeprecatedRank:
+            claims[(subject, prop)]  # kept as a statement, makes no fact
+            continue
+        quoted = graph.value(node, SKG.evidenceKind) == SKG.QuotedEvidence
+        standing = (rank_order[rank], int(quoted and prop in single_valued))
+        claims[(subject, prop)][standing].add(graph.value(node, RDF.object))
     assert claims
     documents = [graph.graph(document_graph(d.id)) for d in built.corpus.documents]
-    for (subject, prop), ranked in claims.items():
-        expected = ranked[SKG.PreferredRank] or ranked[SKG.NormalRank]
+    for (subject, prop), by_standing in claims.items():
+        expected = by_standing[max(by_standing)] if by_standing else set()
         direct = {o for g in documents for o in g.objects(subject, prop)}
-        assert direct == expected, (subject, prop, dict(ranked))
+        assert direct == expected, (subject, prop, dict(by_standing))
+
+
+def test_every_cited_statement_has_a_paraphrase_and_its_record_an_address(built):
+    """A cited statement says in our words what its record says; the record is known by its URL and
+    the day it was consulted. (Holds trivially while no record is cited.)"""
+    for document in built.corpus.documents:
+        if document.cited:
+            assert document.url and document.accessed is not None and document.authority is not None, document.id
+    for statement in built.corpus.statements:
+        if statement.cited:
+            assert statement.paraphrase and statement.paraphrase.strip(), statement.where
+        else:
+            assert statement.paraphrase is None, statement.where
 
 
 DATE_FORMS = {XSD.gYear: r"\d{4}", XSD.gYearMonth: r"\d{4}-\d{2}", XSD.date: r"\d{4}-\d{2}-\d{2}"}

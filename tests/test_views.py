@@ -347,7 +347,7 @@ def test_unknown_name_in_the_store_is_a_clear_error(built):
 
 
 @pytest.mark.parametrize("options", [
-    {"focus": "JAXA", "depth": 2}, {"focus": "jaxa", "depth": 2, "country": ["japan"]}, {"meeting": ["cds-5"], "country": ["japan"]},
+    {"focus": "JAXA", "depth": 2}, {"focus": "jaxa", "depth": 2, "country": ["japan"]}, {"meeting": ["cds-5-plan"], "country": ["japan"]},
     {"year": ["2017"], "classes": ["organization"]}, {"focus": "cds-9", "depth": 2, "provenance": True},
     {"meeting": ["cds-1", "cds-4"], "focus": "nasa", "depth": 1},
 ])
