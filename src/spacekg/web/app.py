@@ -6,8 +6,9 @@ from ..paths import Layout
 from . import sparql
 
 
-def app(layout: Layout, timeout: float = 30.0):
-    """The ASGI application: ``/sparql`` and the start page, CORS open to any origin."""
+def app(layout: Layout, timeout: float = 30.0, **endpoint):
+    """The ASGI application: ``/sparql`` and the start page, CORS open to any origin.
+    ``endpoint``: the options of :func:`sparql.routes` (workers, max_body, query_page)."""
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
     from starlette.middleware.cors import CORSMiddleware
@@ -18,7 +19,7 @@ def app(layout: Layout, timeout: float = 30.0):
     async def home(request: Request) -> Response:
         return PlainTextResponse("spacekg SPARQL endpoint: GET or POST queries to /sparql\n")
 
-    return Starlette(routes=[*sparql.routes(layout, timeout), Route("/", home)],
+    return Starlette(routes=[*sparql.routes(layout, timeout, **endpoint), Route("/", home)],
                      middleware=[Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
                                             allow_headers=["Content-Type", "Accept"])])
 
