@@ -90,8 +90,9 @@ def records(corpus) -> dict[str, list[dict]]:
             about=[str(a) for a in document.about], note=document.note))
     for s in corpus.statements:
         q = s.quote
-        out["statements.json"].append(dict(document=s.document, statement=s.id, exact=q.exact,
-                                           prefix=q.prefix, suffix=q.suffix, start=str(q.start), end=str(q.end)))
+        if q is not None:  # a statement cited from a record has no quote anchor to map
+            out["statements.json"].append(dict(document=s.document, statement=s.id, exact=q.exact,
+                                               prefix=q.prefix, suffix=q.suffix, start=str(q.start), end=str(q.end)))
         out["claims.json"] += [_present(
             document=s.document, statement=s.id, slug=f.slug, subject_iri=str(s.subject), property_iri=str(f.prop),
             **_value(f.value), rank=str(s.rank), note=s.note) for f in s.facts]
