@@ -26,6 +26,7 @@ from .paths import Layout
 from .sources.load import load_corpus
 from .sources.model import Corpus
 from .store import STORE_FOLDER, StoreWriter, open_dataset
+from .site.static import SITE_FOLDER, write_site
 from .views.write import write_views
 
 
@@ -187,11 +188,12 @@ STAGES: list[Callable[[BuildResult, Layout, Path, Callable[[str], None]], None]]
     write_exports,
     write_store,
     write_views,
+    write_site,
 ]
 
 
 # Folders of output/ that a build replaces as a whole (a store's files only make sense together).
-WHOLE_FOLDERS = (STORE_FOLDER,)
+WHOLE_FOLDERS = (STORE_FOLDER, SITE_FOLDER)
 
 
 def _swap_folder(new: Path, destination: Path) -> None:

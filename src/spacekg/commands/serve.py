@@ -19,7 +19,8 @@ def run(args, layout) -> int:
     from ..web.sparql import database_path
 
     database_path(layout)  # fails early with a clear message when nothing is built
-    print(f"serving {layout.relative(layout.output)}/store at http://{args.host}:{args.port}/sparql "
-          f"(read-only; Ctrl-C stops)", flush=True)
+    url = f"http://{args.host}:{args.port}/"
+    print(f"serving {layout.relative(layout.output)}/store at {url} (pages, query editor at {url}query, "
+          f"SPARQL endpoint at {url}sparql; read-only; Ctrl-C stops)", flush=True)
     serve(layout, args.host, args.port, args.timeout)
     return 0
