@@ -39,7 +39,7 @@ class Fact:
 
     @property
     def rank(self) -> str:
-        return min((c.rank for c in self.claims), key=lambda r: RANK_ORDER.get(r, 9)) if self.claims else "registry"
+        return best_rank(self.claims)
 
 
 @dataclass
@@ -84,12 +84,31 @@ class Appearance:
     part_of: Value | None = None
 
 
+def best_rank(claims: list[Claim]) -> str:
+    """The rank of a fact: the best of its claims', "registry" for a curated fact without claims."""
+    return min((c.rank for c in claims), key=lambda r: RANK_ORDER.get(r, 9)) if claims else "registry"
+
+
+@dataclass
+class Link:
+    """A node that points at the entity, and the claims behind the link."""
+
+    subject: Value
+    claims: list[Claim]
+
+    @property
+    def rank(self) -> str:
+        return best_rank(self.claims)
+
+
 @dataclass
 class Inbound:
-    """Entities that point at this one through one property."""
+    """Nodes that point at this one through one property: on the word of a source (``claimed``)
+    or as curated facts of the registry (``curated``)."""
 
     label: str
-    subjects: list[Value]
+    claimed: list[Link]
+    curated: list[Value]
     more: int = 0
 
 
@@ -123,17 +142,17 @@ def entity_pages(lookup: Lookup, iris: Iterable[str]) -> dict[str, EntityPage]:
     outgoing = lookup.outgoing(iris)
     incoming = lookup.incoming(iris)
     about = lookup.claims(iris, "subject")
-    towards = [c for c in lookup.claims(iris, "object") if c.property in lookup.participation]
-    events = {c.subject for c in towards} | {s for node in iris for s, p in incoming.get(node, [])
-                                              if p in lookup.participation}
-    event_facts = lookup.outgoing(events)
+    towards = lookup.claims(iris, "object")
     parents = _ancestors(lookup, iris)
-    mentioned = set(iris) | events | {s for pairs in incoming.values() for s, _ in pairs}
+    mentioned = set(iris) | {s for pairs in incoming.values() for s, _ in pairs} | {c.subject for c in towards}
     mentioned |= {v.value for pairs in outgoing.values() for _, v in pairs if isinstance(v, ox.NamedNode)}
     mentioned |= {c.value.value for c in about if isinstance(c.value, ox.NamedNode)}
-    mentioned |= {v.value for pairs in event_facts.values() for _, v in pairs if isinstance(v, ox.NamedNode)}
     mentioned |= {a for chain in parents.values() for a in chain}
-    lookup.names(mentioned)
+    names = lookup.names(mentioned)
+    events = {iri for iri in mentioned if lookup.is_a(names[iri].klass, str(SKG.Event))}
+    event_facts = lookup.outgoing(events & ({s for pairs in incoming.values() for s, _ in pairs} |
+                                            {c.subject for c in towards}))
+    lookup.names({v.value for pairs in event_facts.values() for _, v in pairs if isinstance(v, ox.NamedNode)})
     records_about = _records_about(lookup, incoming)
     claims_of = defaultdict(list)
     for claim in about:
@@ -144,6 +163,7 @@ def entity_pages(lookup: Lookup, iris: Iterable[str]) -> dict[str, EntityPage]:
     pages = {}
     for iri in iris:
         triples = outgoing.get(iri, [])
+        inbound = _inbound(incoming.get(iri, []), towards_of[iri])
         pages[iri] = EntityPage(
             iri=iri,
             name=lookup.name(iri),
@@ -153,12 +173,24 @@ def entity_pages(lookup: Lookup, iris: Iterable[str]) -> dict[str, EntityPage]:
             definition=next((v.value for p, v in triples if p == SKOS_NS + "definition"), ""),
             parents=[lookup.value(ox.NamedNode(a)) for a in parents.get(iri, [])],
             facts=_facts(lookup, triples, claims_of[iri]),
-            timeline=_timeline(lookup, iri, towards_of[iri], incoming.get(iri, []), event_facts),
-            links=_links(lookup, incoming.get(iri, [])),
+            timeline=_timeline(lookup, {k: v for k, v in inbound.items() if k[0] in events}, event_facts),
+            links=_links(lookup, {k: v for k, v in inbound.items() if k[0] not in events}),
             records=records_about.get(iri, []),
             ordinal=next((v.value for p, v in triples if p == str(SKG.ordinal)), ""),
         )
     return pages
+
+
+def _inbound(incoming: list[tuple[str, str]], claims: list[Claim]) -> dict[tuple[str, str], list[Claim]]:
+    """(subject, property) → the claims behind it, for every triple and claim pointing at the entity
+    (a source document's skg:about aside: those are listed apart)."""
+    found: dict[tuple[str, str], list[Claim]] = {}
+    for subject, prop in incoming:
+        if prop != str(SKG.about):
+            found.setdefault((subject, prop), [])
+    for claim in claims:
+        found.setdefault((claim.subject, claim.property), []).append(claim)
+    return found
 
 
 def _classes(lookup: Lookup, triples) -> list[tuple[str, str]]:
@@ -189,36 +221,29 @@ def _facts(lookup: Lookup, triples, claims: list[Claim]) -> list[Fact]:
                                                  RANK_ORDER.get(f.rank, 9), f.value.text))
 
 
-def _timeline(lookup: Lookup, iri: str, claims: list[Claim], incoming, event_facts) -> list[Appearance]:
-    entries: dict[tuple[str, str], Appearance] = {}
-    for event, prop in incoming:
-        if prop in lookup.participation:
-            entries[(event, prop)] = _appearance(lookup, event, prop, event_facts)
-    for claim in claims:
-        key = (claim.subject, claim.property)
-        if key not in entries:
-            entries[key] = _appearance(lookup, claim.subject, claim.property, event_facts)
-        entries[key].claims.append(claim)
-    return sorted(entries.values(), key=lambda a: (a.date or "9999", a.event.text, a.role))
+def _timeline(lookup: Lookup, inbound: dict, event_facts) -> list[Appearance]:
+    """The events that name the entity (a participant, a topic discussed …), by date."""
+    entries = []
+    for (event, prop), claims in inbound.items():
+        facts = event_facts.get(event, [])
+        date = next((v.value for p, v in facts if p == str(SKG.startDate)), "")
+        part_of = next((v for p, v in facts if p == str(SKG.partOf) and isinstance(v, ox.NamedNode)), None)
+        entries.append(Appearance(lookup.value_of(event), date, lookup.term_label(prop), claims,
+                                  lookup.value(part_of) if part_of is not None else None))
+    return sorted(entries, key=lambda a: (a.date or "9999", a.event.text, a.role))
 
 
-def _appearance(lookup: Lookup, event: str, prop: str, event_facts) -> Appearance:
-    facts = event_facts.get(event, [])
-    date = next((v.value for p, v in facts if p == str(SKG.startDate)), "")
-    part_of = next((v for p, v in facts if p == str(SKG.partOf) and isinstance(v, ox.NamedNode)), None)
-    return Appearance(lookup.value(ox.NamedNode(event)), date, lookup.term_label(prop),
-                      part_of=lookup.value(part_of) if part_of is not None else None)
-
-
-def _links(lookup: Lookup, incoming) -> list[Inbound]:
-    by_property: dict[str, set[str]] = defaultdict(set)
-    for subject, prop in incoming:
-        if prop not in lookup.participation and prop != str(SKG.about):
-            by_property[prop].add(subject)
+def _links(lookup: Lookup, inbound: dict) -> list[Inbound]:
+    """The other nodes that name the entity, by property, with the claims behind each."""
+    by_property: dict[str, list[Link]] = defaultdict(list)
+    for (subject, prop), claims in inbound.items():
+        by_property[prop].append(Link(lookup.value_of(subject), claims))
     groups = []
-    for prop, subjects in by_property.items():
-        values = sorted((lookup.value(ox.NamedNode(s)) for s in subjects), key=lambda v: v.text)
-        groups.append(Inbound(lookup.term_label(prop), values[:MAX_LINKS], max(0, len(values) - MAX_LINKS)))
+    for prop, entries in by_property.items():
+        entries.sort(key=lambda e: (e.subject.text, e.subject.iri))
+        kept = entries[:MAX_LINKS]
+        groups.append(Inbound(lookup.term_label(prop), [e for e in kept if e.claims],
+                              [e.subject for e in kept if not e.claims], len(entries) - len(kept)))
     return sorted(groups, key=lambda g: g.label)
 
 

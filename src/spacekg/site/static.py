@@ -107,7 +107,7 @@ def write(lookup: Lookup, layout: Layout, target: Path, texts: dict[str, Path], 
             for iri, html in pages.statement_pages(site, batch).items():
                 _write_page(target, iri, html, lookup)
         for iri, html in pages.quote_pages(site, quotes).items():
-            _write_text(target / page_file(path_of(iri)), html)
+            _write_page(target, iri, html, lookup)
     _write_text(target / NOT_FOUND, pages.not_found_html(site, NOT_FOUND, "this page", []))
     _write_editor(site, target, built)
 

@@ -27,9 +27,10 @@ def path_of(iri: str) -> str | None:
     if not iri.startswith(BASE):
         return None
     path = iri[len(BASE):].split("#", 1)[0]
-    if not path or path.split("/", 1)[0] not in SPACES:
+    space = path.split("/", 1)[0]
+    if space not in SPACES:
         return None
-    return path
+    return "ontology" if space == "ontology" else path  # the ontology's version IRI is the ontology
 
 
 def iri_of(path: str) -> str:
