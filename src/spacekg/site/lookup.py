@@ -143,8 +143,9 @@ class Lookup:
         """Each class with all its superclasses (itself included)."""
         def compute(source: Source) -> dict[str, frozenset[str]]:
             ancestors = defaultdict(set)
-            for klass, parent in source.select("SELECT DISTINCT ?class ?parent WHERE { "
-                                               "?class rdfs:subClassOf* ?parent FILTER(isIRI(?class) && isIRI(?parent)) }"):
+            for klass, parent in source.select("SELECT DISTINCT ?class ?parent WHERE { GRAPH graph:ontology { "
+                                               "?class a owl:Class . ?class rdfs:subClassOf* ?parent "
+                                               "FILTER(isIRI(?parent)) } }"):
                 ancestors[klass.value].add(parent.value)
             return {klass: frozenset(parents | {klass}) for klass, parents in ancestors.items()}
         return self.source.memo("site-superclasses", compute)

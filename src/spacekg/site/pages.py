@@ -44,6 +44,7 @@ class SiteContext:
     ontology_anchors: frozenset[str] = frozenset()  # ids of ontology.html, to link classes to their entry
     left_out: list[str] = field(default_factory=list)  # what a static site of a large graph has no page for
     available: set[str] | None = None  # the paths that have a page (None: every IRI the graph uses)
+    list_limit: int | None = None  # entities named on a list page (None: all)
 
     @property
     def data_formats(self) -> tuple[str, ...]:
@@ -111,9 +112,15 @@ def home_page(site: SiteContext, records: list, downloads: list[tuple[str, str, 
 
 
 def list_page(site: SiteContext, section: home.Section) -> str:
+    """The entities of one section, by name; past ``site.list_limit``, those with a page first."""
     members = home.members(site.lookup, section)
+    total = len(members)
+    if site.list_limit is not None and total > site.list_limit:
+        with_page = [m for m in members if site.available is None or path_of(m.iri) in site.available]
+        without = [m for m in members if m not in with_page]
+        members = sorted((with_page + without)[:site.list_limit], key=lambda m: (m.text.lower(), m.iri))
     names = site.lookup.names([m.iri for m in members])
-    return render(site, "list.html.j2", section.file, section=section, members=members, names=names)
+    return render(site, "list.html.j2", section.file, section=section, members=members, names=names, total=total)
 
 
 def entity_page(site: SiteContext, page: EntityPage) -> str:
@@ -191,6 +198,11 @@ def editor_html(site: SiteContext, page: str = EDITOR, oxigraph_module: str = ""
     digest = "sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     return render(site, "editor.html.j2", page, config=config, examples=examples,
                   module_script=Markup(script), module_hash=digest)
+
+
+def editor_missing_html(site: SiteContext, page: str, problem: str) -> str:
+    """In place of the editor, when it cannot be included: why, and the library's queries as text."""
+    return render(site, "nolibraries.html.j2", page, problem=problem, examples=editor.library_examples(site.layout))
 
 
 def not_found_html(site: SiteContext, page: str, wanted: str, suggestions) -> str:

@@ -6,10 +6,15 @@ a page per entity and per source document (the source reader, with its verbatim 
 claim and per quote, per named graph, the ontology's documentation, the interactive graph, the
 query editor (YASGUI, with Oxigraph's WebAssembly build and the graph itself embedded in scripts,
 so that queries run in the browser), each described node's Turtle, and the Turtle and TriG
-downloads. A graph with more than CLAIM_PAGE_LIMIT claims gets no page per claim and per quote
-(the entity pages and the readers show them), and one with more than ENTITY_PAGE_LIMIT entities
-gets pages for the entities nearest to the meetings of the Comprehensive Dialogue on Space; the
-start page says what is left out, and links never point at a page that is not there.
+downloads.
+
+A large graph gets a site of bounded size, so that the build stays fast: with more than
+PAGE_LIMIT node pages in all, the site has pages for the PAGE_LIMIT entities and documents that
+the most claims name or rest on, and none per claim, quote or named graph (the entity pages and
+the readers show those); the lists name LIST_LIMIT entities each; the editor holds the graph only
+up to EDITOR_QUAD_LIMIT quads, and the downloads are copied only up to DOWNLOAD_LIMIT bytes. The
+start page says what is left out, and no link points at a page that is not there; `spacekg serve`
+has every page.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..ingest import INFERRED_GRAPH
-from ..namespaces import BASE, COMPREHENSIVE_DIALOGUE, DOC, KG, PREFIXES
+from ..namespaces import BASE, DOC, KG, PREFIXES
 from ..paths import Layout
 from ..views.source import open_source
 from . import assets, describe, home, pages
@@ -30,8 +35,10 @@ from .lookup import Lookup
 from .urls import EDITOR, HOME, NOT_FOUND, page_file, path_of
 
 SITE_FOLDER = "site"
-CLAIM_PAGE_LIMIT = 20_000
-ENTITY_PAGE_LIMIT = 5_000
+PAGE_LIMIT = 2_000  # node pages (entities, documents, claims, quotes, graphs): about 10 s of a build
+LIST_LIMIT = 2_000  # entities named on each list page
+EDITOR_QUAD_LIMIT = 1_000_000  # about 60 MB of TriG for the browser to load
+DOWNLOAD_LIMIT = 20_000_000  # bytes of a download copied into the site
 BATCH = 500  # entities per batch of queries
 DOWNLOADS = (("spacekg.ttl", "Turtle (the asserted facts)"), ("spacekg.trig", "TriG (named graphs, inferred included)"))
 COPIED_VIEWS = ("ontology.html", "graph.html")
@@ -52,64 +59,59 @@ def write_site(result, layout: Layout, folder: Path, say: Callable[[str], None])
 def write(lookup: Lookup, layout: Layout, target: Path, texts: dict[str, Path], built: Path) -> None:
     """Every file of the site into ``target``; ``texts``: document id → its verbatim text;
     ``built``: the folder with the build's other outputs (RDF files, ontology page, graph page)."""
-    site = pages.SiteContext(lookup, layout, served=False)
-    entities = _entities(lookup)
-    claims = _nodes(lookup, "SELECT ?node WHERE { ?node a skg:Statement }")
-    quotes = _nodes(lookup, "SELECT ?node WHERE { ?node a oa:SpecificResource }")
-    documents = _nodes(lookup, "SELECT DISTINCT ?node WHERE { ?node a ?class . ?class rdfs:subClassOf* skg:SourceDocument }")
-    graphs = sorted(g.value for g in lookup.source.store.named_graphs() if isinstance(g, ox.NamedNode))
-    chosen = entities if len(entities) <= ENTITY_PAGE_LIMIT else _nearest(lookup, entities, ENTITY_PAGE_LIMIT)
-    with_claims = len(claims) <= CLAIM_PAGE_LIMIT
-    site.available = {path_of(iri) for iri in [*chosen, *documents, *graphs, str(BASE + "ontology")]}
-    if with_claims:
-        site.available |= {path_of(iri) for iri in [*claims, *quotes]}
-    else:
-        site.left_out.append(f"This site has no page for each of the {len(claims):,} claims and {len(quotes):,} quotes: "
-                             "the entity pages and the source readers show them.")
-    if len(chosen) < len(entities):
-        site.left_out.append(f"It has pages for {len(chosen):,} of the {len(entities):,} entities, those nearest to the "
-                             "meetings of the Comprehensive Dialogue on Space; `spacekg serve` shows every one.")
+    site = pages.SiteContext(lookup, layout, served=False, list_limit=LIST_LIMIT)
+    entities, documents, claims, quotes, graphs = _nodes(lookup)
+    if len(entities) + len(documents) + len(claims) + len(quotes) + len(graphs) > PAGE_LIMIT:
+        chosen = set(_most_named(lookup, PAGE_LIMIT))
+        entities, documents = [e for e in entities if e in chosen], [d for d in documents if d in chosen]
+        site.left_out.append(f"This copy of the site has pages for the {len(entities):,} entities and {len(documents):,} "
+                             f"source documents that the most claims name or rest on, and none for each of the "
+                             f"{len(claims):,} claims, {len(quotes):,} quotes and {len(graphs):,} named graphs (the "
+                             "entity pages and the source readers show them); `spacekg serve` has a page for every one.")
+        claims, quotes, graphs = [], [], []
+    site.available = {path_of(iri) for iri in [*entities, *documents, *claims, *quotes, *graphs, BASE + "ontology"]}
     ontology = built / "ontology.html"
     if ontology.is_file():
         site.ontology_anchors = pages.ontology_anchors(ontology.read_text(encoding="utf-8"))
 
-    _copy_assets(target, built)
+    _copy_assets(target)
     for name, _ in DOWNLOADS:
-        if (built / name).is_file():
+        if (built / name).is_file() and (built / name).stat().st_size <= DOWNLOAD_LIMIT:
             shutil.copyfile(built / name, target / name)
+        elif (built / name).is_file():
+            site.left_out.append(f"{name} ({file_size(built / name)}) is not copied here: it is in output/.")
     for name in COPIED_VIEWS:
         if (built / name).is_file():
             shutil.copyfile(built / name, target / name)
-    _write_bytes(target / describe_file("ontology"), describe.serialize(describe.description(lookup.source, BASE + "ontology"), "ttl"))
+    _write_bytes(target / page_file("ontology", "ttl"),
+                 describe.serialize(describe.description(lookup.source, BASE + "ontology"), "ttl"))
     for identifier, path in sorted(texts.items()):
-        if path.is_file():
+        if path.is_file() and path_of(str(DOC[identifier])) in site.available:
             _write_bytes(target / "texts" / f"{identifier}.txt", path.read_bytes())
 
-    records = home.sources(lookup)
-    downloads = [(name, kind, file_size(target / name)) for name, kind in DOWNLOADS if (target / name).is_file()]
-    _write_text(target / HOME, pages.home_page(site, records, downloads))
-    for section in home.SECTIONS:
-        _write_text(target / section.file, pages.list_page(site, section))
-    for batch in _batches(chosen):
+    _write_editor(site, target, built)
+    for batch in _batches(entities):
         for iri, html in pages.entity_html(site, batch).items():
             _write_page(target, iri, html, lookup)
     for iri in documents:
-        identifier = iri[len(str(DOC)):]
-        text = texts.get(identifier)
+        text = texts.get(iri[len(str(DOC)):])
         html = pages.document_html(site, iri, text.read_text(encoding="utf-8") if text and text.is_file() else None)
         _write_page(target, iri, html, lookup)
     for iri in graphs:
         html = pages.graph_html(site, iri)
         if html is not None:
             _write_page(target, iri, html, lookup)
-    if with_claims:
-        for batch in _batches(claims, 2000):
-            for iri, html in pages.statement_pages(site, batch).items():
-                _write_page(target, iri, html, lookup)
-        for iri, html in pages.quote_pages(site, quotes).items():
+    for batch in _batches(claims, 2000):
+        for iri, html in pages.statement_pages(site, batch).items():
             _write_page(target, iri, html, lookup)
+    for batch in _batches(quotes, 2000):
+        for iri, html in pages.quote_pages(site, batch).items():
+            _write_page(target, iri, html, lookup)
+    for section in home.SECTIONS:
+        _write_text(target / section.file, pages.list_page(site, section))
+    downloads = [(name, kind, file_size(target / name)) for name, kind in DOWNLOADS if (target / name).is_file()]
+    _write_text(target / HOME, pages.home_page(site, home.sources(lookup), downloads))
     _write_text(target / NOT_FOUND, pages.not_found_html(site, NOT_FOUND, "this page", []))
-    _write_editor(site, target, built)
 
 
 def describe_file(path: str, extension: str = "ttl") -> str:
@@ -124,23 +126,29 @@ def _write_page(target: Path, iri: str, html: str, lookup: Lookup) -> None:
 
 
 def _write_editor(site: pages.SiteContext, target: Path, built: Path) -> None:
+    """The query editor, with Oxigraph and the graph embedded (or a page that says why not)."""
     missing = assets.missing()
-    if missing:
-        print(f"warning: {assets.MissingLibraries(missing)}", file=sys.stderr)
-        _write_text(target / EDITOR, pages.render(site, "nolibraries.html.j2", EDITOR, problem=str(assets.MissingLibraries(missing))))
+    quads = len(site.lookup.source.store)
+    if missing or quads > EDITOR_QUAD_LIMIT:
+        problem = (str(assets.MissingLibraries(missing)) if missing else
+                   f"the graph's {quads:,} quads are more than a browser loads quickly ({EDITOR_QUAD_LIMIT:,}); "
+                   "query it with `spacekg serve` or `spacekg query`")
+        if missing:
+            print(f"warning: {problem}", file=sys.stderr)
+        site.left_out.append(f"The query editor is not included: {problem}.")
+        _write_text(target / EDITOR, pages.editor_missing_html(site, EDITOR, problem))
         return
+    for name in assets.YASGUI_FILES:
+        _write_bytes(target / "assets" / "yasgui" / name, (assets.YASGUI / name).read_bytes())
     _write_text(target / "assets" / "oxigraph-wasm.js", assets.wasm_script())
     _write_text(target / "assets" / "graph-data.js", assets.graph_script(_asserted_trig(built / "spacekg.nq")))
     _write_text(target / EDITOR, pages.editor_html(site, EDITOR, assets.oxigraph_module()))
 
 
-def _copy_assets(target: Path, built: Path) -> None:
+def _copy_assets(target: Path) -> None:
     for path in sorted(assets.OWN.iterdir()):
         if path.is_file():
             _write_bytes(target / "assets" / path.name, path.read_bytes())
-    if not assets.missing():
-        for name in assets.YASGUI_FILES:
-            _write_bytes(target / "assets" / "yasgui" / name, (assets.YASGUI / name).read_bytes())
 
 
 def _asserted_trig(nquads: Path) -> str:
@@ -151,35 +159,27 @@ def _asserted_trig(nquads: Path) -> str:
     return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes).decode("utf-8")
 
 
-def _entities(lookup: Lookup) -> list[str]:
-    rows = lookup.source.select(f"SELECT DISTINCT ?node WHERE {{ ?node a ?class FILTER(STRSTARTS(STR(?node), \"{KG}\")) }}")
-    return sorted(row[0].value for row in rows)
+def _nodes(lookup: Lookup) -> tuple[list[str], ...]:
+    """The nodes that have pages: entities, source documents, claims, quotes, named graphs (sorted)."""
+    def iris(query: str) -> list[str]:
+        return sorted({row[0].value for row in lookup.source.select(query) if isinstance(row[0], ox.NamedNode)})
+    entities = iris(f"SELECT DISTINCT ?node WHERE {{ ?node a ?class FILTER(STRSTARTS(STR(?node), \"{KG}\")) }}")
+    documents = iris(f"SELECT DISTINCT ?entity WHERE {{ {home.DOCUMENTS.pattern()} }}")
+    claims = iris("SELECT ?node WHERE { ?node a skg:Statement }")
+    quotes = iris("SELECT ?node WHERE { ?node a oa:SpecificResource }")
+    graphs = sorted(g.value for g in lookup.source.store.named_graphs() if isinstance(g, ox.NamedNode))
+    return entities, documents, claims, quotes, graphs
 
 
-def _nodes(lookup: Lookup, query: str) -> list[str]:
-    return sorted({row[0].value for row in lookup.source.select(query) if isinstance(row[0], ox.NamedNode)})
-
-
-def _nearest(lookup: Lookup, entities: list[str], limit: int) -> list[str]:
-    """Up to ``limit`` entities, ring by ring from the meetings of the Comprehensive Dialogue on Space
-    (a node's neighbours are the entities it shares a triple with), the rest by IRI."""
-    members = set(entities)
-    chosen: list[str] = []
-    ring = sorted({row[0].value for row in lookup.source.select(
-        f"SELECT ?m WHERE {{ ?m skg:inSeries <{COMPREHENSIVE_DIALOGUE}> }}")} | {str(COMPREHENSIVE_DIALOGUE)})
-    seen = set(ring)
-    while ring and len(chosen) < limit:
-        chosen += [node for node in ring if node in members][:limit - len(chosen)]
-        neighbours = set()
-        for node, other in lookup.source.about("SELECT ?node ?other WHERE { {values} "
-                                               "{ ?node ?p ?other } UNION { ?other ?p ?node } FILTER(isIRI(?other)) }", ring):
-            neighbours.add(other.value)
-        ring = sorted(neighbours - seen)
-        seen |= neighbours
-    if len(chosen) < limit:
-        rest = [node for node in entities if node not in set(chosen)]
-        chosen += rest[:limit - len(chosen)]
-    return sorted(chosen)
+def _most_named(lookup: Lookup, limit: int) -> list[str]:
+    """The ``limit`` entities and documents that the most claims name (as subject or value) or rest
+    on (as their source), most first (ties by IRI)."""
+    rows = lookup.source.select("""SELECT ?node (COUNT(?claim) AS ?claims) WHERE {
+        ?claim a skg:Statement . { ?claim rdf:subject ?node } UNION { ?claim rdf:object ?node }
+        UNION { ?claim prov:wasDerivedFrom ?node } FILTER(isIRI(?node)) } GROUP BY ?node""")
+    counted = [(-int(count.value), node.value) for node, count in rows
+               if node.value.startswith((str(KG), str(DOC)))]
+    return [node for _, node in sorted(counted)[:limit]]
 
 
 def _batches(items: list[str], size: int = BATCH) -> Iterable[list[str]]:

@@ -10,7 +10,6 @@ server and from a folder opened with file://.
 
 from __future__ import annotations
 
-import posixpath
 from urllib.parse import quote, unquote
 
 from ..namespaces import BASE
@@ -43,22 +42,17 @@ def page_file(path: str, extension: str = "html") -> str:
     return quote(path, safe="/") + "." + extension
 
 
-def relative(from_file: str, to_file: str) -> str:
-    """A relative URL from one page of the site to another (both given from the site's root)."""
-    start = posixpath.dirname(from_file) or "."
-    return posixpath.relpath(to_file, start)
-
-
 class Links:
     """The links of one page: every href is relative to that page's place in the site."""
 
     def __init__(self, page: str, available: set[str] | None = None):
         self.page = page  # this page's file, from the site's root (``id/jaxa.html``)
         self.available = available  # the paths that have a page (None: every IRI of the graph)
+        self.root = "../" * page.count("/")  # the site's root seen from this page
 
     def to(self, file: str) -> str:
         """A file of the site (``index.html``, ``assets/site.css``) seen from this page."""
-        return relative(self.page, file)
+        return self.root + file
 
     def iri(self, iri: str, extension: str = "html", fragment: str = "") -> str | None:
         """The page (or data file) of a project IRI, or None for an IRI outside the project or

@@ -107,8 +107,7 @@ def app(layout: Layout, timeout: float = 30.0):
     async def query_editor(request: Request) -> Response:
         if assets.missing():
             problem = str(assets.MissingLibraries(assets.missing()))
-            return HTMLResponse(pages.render(graph.site(), "nolibraries.html.j2", "query.html", problem=problem),
-                                status_code=503)
+            return HTMLResponse(pages.editor_missing_html(graph.site(), "query.html", problem), status_code=503)
         return HTMLResponse(await run_in_threadpool(lambda: pages.editor_html(graph.site())))
 
     async def section(request: Request) -> Response:
