@@ -201,7 +201,7 @@ def test_agreements_dates_at_the_precision_the_text_gives(ask):
 def test_reaffirmed_agreements_basic_plan_comes_back_at_the_seventh_meeting(ask):
     row = only(ask("reaffirmed-agreements"), agreement="Basic Plan on Space Policy")
     assert (row["first"], row["ordinal"], row["date"], row["how"]) == ("1", "7", "2020-08-26", "discussed")
-    assert "recent revision of the Basic Plan on Space Policy" in row["quote"]
+    assert "recent revision of the Basic Plan on Space Policy" in row["evidence"]
     for other in ask("reaffirmed-agreements"):
         assert int(other["ordinal"]) > int(other["first"])
 
@@ -235,7 +235,7 @@ def test_conflicts_ninth_meeting_date_with_both_values_and_quotes(ask):
     rows = [row for row in ask("conflicts") if row["subject"] == "9th meeting of the Comprehensive Dialogue on Space"]
     start = [row for row in rows if row["property"] == "start date"]
     assert [(row["value"], row["rank"]) for row in start] == [("2024-08-26", "preferred"), ("2024-09-26", "normal")]
-    assert "August 26-27" in start[0]["quote"] and start[1]["quote"] == "On September 26-27, 2024"
+    assert "August 26-27" in start[0]["evidence"] and start[1]["evidence"] == "On September 26-27, 2024"
     assert {row["document"] for row in start} == {"cds9-osc-page-2024"}
 
 
@@ -250,7 +250,7 @@ def test_provenance_quotes_are_the_exact_words_of_their_documents(ask, layout):
     rows = ask("provenance")
     row = only(rows, subject="1st meeting of the Comprehensive Dialogue on Space", predicate="held in")
     assert (row["object"], row["document"]) == ("Tokyo", "cds1-joint-statement-2013")
-    assert "in Tokyo on March 11, 2013" in " ".join(row["quote"].split())  # the text breaks the line
+    assert "in Tokyo on March 11, 2013" in " ".join(row["evidence"].split())  # the text breaks the line
 
     def letters(text: str) -> str:
         return re.sub(r"[\W_]+", "", text).lower()
@@ -259,7 +259,7 @@ def test_provenance_quotes_are_the_exact_words_of_their_documents(ask, layout):
     quoted = [row for row in rows if row["document"] != "(registry)"]
     assert len(quoted) > 100
     for row in quoted:
-        for quote in row["quote"].split(" ‖ "):
+        for quote in row["evidence"].split(" ‖ "):
             assert any(letters(quote) in texts[doc] for doc in row["document"].split("; ")), row
 
 
@@ -281,8 +281,8 @@ def test_meeting_seven_announces_the_eighth(ask):
     rows = ask("meeting", ordinal="7")
     assert {row["ordinal"] for row in rows} == {"7"}
     nxt = only(rows, property="next meeting")
-    assert nxt["value"] == "8th meeting of the Comprehensive Dialogue on Space"
-    assert nxt["quote"] == "Both sides concurred on holding the Eighth meeting of the Dialogue in the United States in 2021."
+    assert nxt["value"] == "8th meeting of the Comprehensive Dialogue on Space, as announced at the 7th"
+    assert nxt["evidence"] == "Both sides concurred on holding the Eighth meeting of the Dialogue in the United States in 2021."
     assert only(rows, property="held in")["value"] == "Tokyo"
 
 

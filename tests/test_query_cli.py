@@ -11,6 +11,7 @@ import shutil
 import pytest
 
 from spacekg.cli import main
+from spacekg.paths import Layout
 from spacekg.query import library
 
 
@@ -32,7 +33,7 @@ def test_table_is_aligned_with_a_row_count(spacekg):
     code, out, _ = spacekg("query", "meetings")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].split() == ["ordinal", "start", "end", "city", "country", "status", "document"]
+    assert lines[0].split() == columns_of(Layout(), "meetings")
     assert set(lines[1]) <= {"-", " "}
     assert re.fullmatch(r"\(\d+ rows\)", lines[-1])
     starts = [m.start() for m in re.finditer(r"-+", lines[1])]
@@ -53,7 +54,7 @@ def test_csv_keeps_commas_and_quotes_of_long_values(spacekg, layout):
     code, out, _ = spacekg("query", "conflicts", "-f", "csv")
     rows = list(csv.DictReader(io.StringIO(out, newline="")))
     assert list(rows[0]) == columns_of(layout, "conflicts")
-    assert "U.S.-Japan Comprehensive Dialogue on Space | August 26-27 | Washington" in {r["quote"] for r in rows}
+    assert "U.S.-Japan Comprehensive Dialogue on Space | August 26-27 | Washington" in {r["evidence"] for r in rows}
 
 
 def test_tsv_has_exactly_the_header_and_parses(spacekg, layout):

@@ -109,7 +109,7 @@ def test_the_ninth_meeting_keeps_both_dates_and_prefers_one(built):
 def test_dates_keep_the_precision_of_the_text(built):
     graph = built.dataset
     assert graph.value(KG["lunar-declaration-of-intent"], SKG.agreementDate) == Literal("2020-07", datatype=XSD.gYearMonth)
-    assert graph.value(KG["cds-8"], SKG.startDate) == Literal("2021", datatype=XSD.gYear)
+    assert graph.value(KG["cds-8-plan"], SKG.startDate) == Literal("2021", datatype=XSD.gYear)
     assert graph.value(KG["cds-1"], SKG.startDate) == Literal("2013-03-11", datatype=XSD.date)
 
 

@@ -324,7 +324,7 @@ def test_unknown_name_in_the_store_is_a_clear_error(built):
 
 
 @pytest.mark.parametrize("options", [
-    {"focus": "JAXA", "depth": 2}, {"focus": "jaxa", "depth": 2, "country": ["japan"]}, {"meeting": ["cds-5"], "country": ["japan"]},
+    {"focus": "JAXA", "depth": 2}, {"focus": "jaxa", "depth": 2, "country": ["japan"]}, {"meeting": ["cds-5-plan"], "country": ["japan"]},
     {"year": ["2017"], "classes": ["organization"]}, {"focus": "cds-9", "depth": 2, "provenance": True},
     {"meeting": ["cds-1", "cds-4"], "focus": "nasa", "depth": 1},
 ])
@@ -358,7 +358,7 @@ def test_meeting_labels_are_large_and_clear_of_other_nodes(layout):
     meetings = [n for n in nodes.values() if n["shape"] == "star"]
     assert len(meetings) >= 7 and all(n["font"]["size"] >= 40 for n in meetings)
     assert len([n for n in nodes.values() if n.get("font", {}).get("size", 0) >= 30]) > len(meetings) + 5
-    five, japan = nodes["cds-5"], nodes["japan"]
+    five, japan = nodes["cds-5-plan"], nodes["japan"]
     font = five["font"]["size"]
     width = 0.58 * font * len(five["label"][:label_limit("meeting")])
     top = five["y"] + five["size"] + 4 + font / 2 + five["font"].get("vadjust", 0)

@@ -50,6 +50,9 @@ BREAKAGES = {
     "next-meeting-out-of-order-violation.rq": [(KG.x, SKG.nextMeeting, KG.y), (KG.x, SKG.ordinal, Literal(4)),
                                                (KG.y, SKG.ordinal, Literal(2))],
     "untraced-fact-violation.rq": [],  # added to a document graph below
+    "realized-plan-violation.rq": [(KG.x, SKG.realizedAs, KG.y), (KG.x, SKG.inSeries, KG.s),
+                                   (KG.y, SKG.inSeries, KG.s), (KG.y, SKG.eventStatus, SKG.Held),
+                                   (KG.x, SKG.ordinal, Literal(3)), (KG.y, SKG.ordinal, Literal(4))],
 }
 
 

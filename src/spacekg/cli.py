@@ -12,14 +12,13 @@ from pathlib import Path
 
 from .commands import NAMES
 from .errors import SourceError, SpacekgError
-from .paths import Layout
+from .paths import Layout, project_at
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    layout = Layout(Path(args.root).resolve()) if args.root else Layout()
     try:
-        return args.run(args, layout) or 0
+        return args.run(args, _project(args)) or 0
     except SpacekgError as error:
         print(error if isinstance(error, SourceError) else f"error: {error}", file=sys.stderr)
         return error.exit_code
@@ -33,11 +32,20 @@ def main(argv: list[str] | None = None) -> int:
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="spacekg", description="Knowledge graph of U.S.–Japan space cooperation.")
     top.add_argument("--root", help="project folder holding ontology/, sources/, queries/ and output/ "
-                                    "(default: the installed project)")
+                                    "(default: the current folder or the nearest parent holding "
+                                    "ontology/ and sources/)")
     subparsers = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in NAMES:
         importlib.import_module(f"{__package__}.commands.{name}").register(subparsers)
     return top
+
+
+def _project(args) -> Layout | None:
+    """The project a command works on: --root, else found from the current folder; commands that
+    make a project (``needs_project=False``) get None."""
+    if not getattr(args, "needs_project", True):
+        return None
+    return project_at(Path(args.root)) if args.root else Layout()
 
 
 if __name__ == "__main__":

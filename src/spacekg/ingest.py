@@ -20,9 +20,9 @@ from typing import Iterator
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from .namespaces import DOC, GRAPH, OA, QUOTE, SKG, STMT
+from .namespaces import DOC, GRAPH, OA, QUOTE, SCHEMA, SKG, STMT
 from .oxigraph import STORED_AS, rewritten, to_oxigraph
 from .sources.model import Corpus, Document, Statement
 
@@ -62,7 +62,8 @@ class Ingest:
         self.ontology = ontology
         self.corpus = corpus
         self.terms = _Terms()
-        self.direct = _direct_claims(corpus.statements)
+        single_valued = set(ontology.subjects(RDF.type, OWL.FunctionalProperty))
+        self.direct = _direct_claims(corpus.statements, single_valued)
         self.by_document: dict[str, list[Statement]] = defaultdict(list)
         for statement in corpus.statements:
             self.by_document[statement.document].append(statement)
@@ -161,13 +162,21 @@ def _document_quads(document: Document, statements: list[Statement], direct: set
     node = terms(document.iri)
     values = [(RDF.type, terms(document.klass)),
               (DCTERMS.identifier, ox.Literal(document.id, datatype=_XSD_STRING)),
-              (DCTERMS.title, _en(document.title)),
-              (DCTERMS.language, ox.Literal("en", datatype=ox.NamedNode(XSD.language)))]
+              (DCTERMS.title, ox.Literal(document.title, language=document.language)),
+              (DCTERMS.language, ox.Literal(document.language, datatype=ox.NamedNode(XSD.language)))]
     values += [(DCTERMS.creator, terms(creator)) for creator in document.creators]
     if document.publisher is not None:
         values.append((DCTERMS.publisher, terms(document.publisher)))
     if document.issued is not None:
         values.append((DCTERMS.issued, terms(document.issued)))
+    if document.url is not None:
+        values.append((SCHEMA.url, ox.NamedNode(document.url)))
+    if document.accessed is not None:
+        values.append((SKG.retrieved, terms(document.accessed)))
+    if document.authority is not None:
+        values.append((SKG.authority, terms(document.authority)))
+    if document.mirror_of is not None:
+        values.append((SKG.mirrors, terms(DOC[document.mirror_of])))
     values += [(SKG.about, terms(event)) for event in document.about]
     if document.note:
         values.append((SKOS.editorialNote, _en(document.note)))
@@ -182,24 +191,41 @@ def _document_quads(document: Document, statements: list[Statement], direct: set
     return quads
 
 
-def _direct_claims(statements: list[Statement]) -> set[tuple[URIRef, URIRef, object]]:
-    """The claims that become direct facts: the best rank present on each subject and property."""
-    ranks: dict[tuple, set[URIRef]] = defaultdict(set)
+# How strongly a claim counts where claims on one subject and property compete: by rank, then,
+# on a single-valued property, a claim quoted from a verbatim text before one cited from a record.
+_RANK_ORDER = {SKG.PreferredRank: 2, SKG.NormalRank: 1, SKG.DeprecatedRank: 0}
+
+
+def _standing(statement: Statement, single_valued: bool) -> tuple[int, int] | None:
+    """A claim's standing, compared as a tuple; None for a deprecated claim, which never counts."""
+    if statement.rank == SKG.DeprecatedRank:
+        return None
+    return _RANK_ORDER[statement.rank], int(single_valued and not statement.cited)
+
+
+def _direct_claims(statements: list[Statement], single_valued: set) -> set[tuple[URIRef, URIRef, object]]:
+    """The claims that become direct facts: those of the best standing present on each subject and
+    property (never deprecated ones). On a single-valued property a quoted claim outranks a cited
+    one of the same rank; on other properties quoted and cited claims stand side by side."""
+    best: dict[tuple, tuple[int, int]] = {}
     for statement in statements:
         for fact in statement.facts:
-            ranks[(statement.subject, fact.prop)].add(statement.rank)
+            key = (statement.subject, fact.prop)
+            standing = _standing(statement, fact.prop in single_valued)
+            if standing is not None and standing > best.get(key, (0, 0)):
+                best[key] = standing
     direct = set()
     for statement in statements:
         for fact in statement.facts:
-            present = ranks[(statement.subject, fact.prop)]
-            best = SKG.PreferredRank if SKG.PreferredRank in present else SKG.NormalRank
-            if statement.rank == best:
+            standing = _standing(statement, fact.prop in single_valued)
+            if standing is not None and standing == best.get((statement.subject, fact.prop)):
                 direct.add((statement.subject, fact.prop, fact.value))
     return direct
 
 
 def _statement_chunk(statements: list[Statement], graph, terms: _Terms) -> Chunk:
-    """For each statement, its quote anchor with two selectors, and one statement node per fact."""
+    """For each statement one node per fact, with its rank, its source and its evidence: the quote
+    anchor (with two selectors) of a quoted statement, the paraphrase of a cited one."""
     quads: list[ox.Quad] = []
     exact: list[ox.Quad] = []
     add = quads.append
@@ -213,25 +239,31 @@ def _statement_chunk(statements: list[Statement], graph, terms: _Terms) -> Chunk
     start_of, end_of = terms(OA.start), terms(OA.end)
     resource, quote_class, position_class = (terms(OA.SpecificResource), terms(OA.TextQuoteSelector),
                                              terms(OA.TextPositionSelector))
+    evidence_of, paraphrase_of = terms(SKG.evidenceKind), terms(SKG.paraphrase)
+    quoted, cited = terms(SKG.QuotedEvidence), terms(SKG.CitedEvidence)
     for statement in statements:
-        anchor_iri = f"{QUOTE}{statement.document}/{statement.id}"
-        anchor = NamedNode(anchor_iri)
-        by_quote = NamedNode(f"{anchor_iri}#quote")
-        by_position = NamedNode(f"{anchor_iri}#position")
         source = terms(DOC[statement.document])
         quote = statement.quote
-        add(Quad(anchor, a, resource, graph))
-        add(Quad(anchor, source_of, source, graph))
-        add(Quad(anchor, selector_of, by_quote, graph))
-        add(Quad(anchor, selector_of, by_position, graph))
-        add(Quad(by_quote, a, quote_class, graph))
-        add(Quad(by_quote, exact_of, Literal_(quote.exact, datatype=_XSD_STRING), graph))
-        add(Quad(by_quote, prefix_of, Literal_(quote.prefix, datatype=_XSD_STRING), graph))
-        add(Quad(by_quote, suffix_of, Literal_(quote.suffix, datatype=_XSD_STRING), graph))
-        add(Quad(by_position, a, position_class, graph))
-        add(Quad(by_position, start_of, Literal_(str(quote.start), datatype=_XSD_NON_NEGATIVE), graph))
-        add(Quad(by_position, end_of, Literal_(str(quote.end), datatype=_XSD_NON_NEGATIVE), graph))
-        exact += quads[-2:]
+        if quote is None:
+            evidence = [(evidence_of, cited), (paraphrase_of, _en(statement.paraphrase))]
+        else:
+            anchor_iri = f"{QUOTE}{statement.document}/{statement.id}"
+            anchor = NamedNode(anchor_iri)
+            by_quote = NamedNode(f"{anchor_iri}#quote")
+            by_position = NamedNode(f"{anchor_iri}#position")
+            add(Quad(anchor, a, resource, graph))
+            add(Quad(anchor, source_of, source, graph))
+            add(Quad(anchor, selector_of, by_quote, graph))
+            add(Quad(anchor, selector_of, by_position, graph))
+            add(Quad(by_quote, a, quote_class, graph))
+            add(Quad(by_quote, exact_of, Literal_(quote.exact, datatype=_XSD_STRING), graph))
+            add(Quad(by_quote, prefix_of, Literal_(quote.prefix, datatype=_XSD_STRING), graph))
+            add(Quad(by_quote, suffix_of, Literal_(quote.suffix, datatype=_XSD_STRING), graph))
+            add(Quad(by_position, a, position_class, graph))
+            add(Quad(by_position, start_of, Literal_(str(quote.start), datatype=_XSD_NON_NEGATIVE), graph))
+            add(Quad(by_position, end_of, Literal_(str(quote.end), datatype=_XSD_NON_NEGATIVE), graph))
+            exact += quads[-2:]
+            evidence = [(evidence_of, quoted), (target, anchor)]
         note = _en(statement.note) if statement.note else None
         subject = terms(statement.subject)
         rank = terms(statement.rank)
@@ -250,7 +282,8 @@ def _statement_chunk(statements: list[Statement], graph, terms: _Terms) -> Chunk
                 exact.append(quads[-1])
             add(Quad(node, rank_of, rank, graph))
             add(Quad(node, derived, source, graph))
-            add(Quad(node, target, anchor, graph))
+            for predicate, value in evidence:
+                add(Quad(node, predicate, value, graph))
             if note is not None:
                 add(Quad(node, note_of, note, graph))
     return Chunk(quads, minted=True, exact=exact)

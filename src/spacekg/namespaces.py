@@ -121,6 +121,13 @@ class SKG(DefinedNamespace):
     PreferredRank: URIRef
     NormalRank: URIRef
     DeprecatedRank: URIRef
+    EvidenceKind: URIRef
+    QuotedEvidence: URIRef
+    CitedEvidence: URIRef
+    Authority: URIRef
+    OfficialRecord: URIRef
+    MirrorRecord: URIRef
+    IndependentRecord: URIRef
 
     # Event properties
     heldIn: URIRef
@@ -134,6 +141,8 @@ class SKG(DefinedNamespace):
     nextMeeting: URIRef
     announcedAt: URIRef
     heldBefore: URIRef
+    realizedAs: URIRef
+    realizes: URIRef
     reportedTo: URIRef
     convenedBy: URIRef
     participant: URIRef
@@ -168,6 +177,11 @@ class SKG(DefinedNamespace):
     # Source and statement properties
     about: URIRef
     rank: URIRef
+    evidenceKind: URIRef
+    authority: URIRef
+    mirrors: URIRef
+    retrieved: URIRef
+    paraphrase: URIRef
 
 
 def make_graph(**kwargs) -> Graph:

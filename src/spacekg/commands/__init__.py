@@ -5,7 +5,7 @@ function ``(args, layout) -> exit code``. Heavy imports stay inside the run func
 `spacekg --help` and `spacekg query` start fast.
 """
 
-NAMES = ("build", "validate", "query", "viz", "stats", "serve", "push")
+NAMES = ("build", "validate", "query", "viz", "stats", "serve", "push", "init", "draft", "lookup")
 
 
 def progress(quiet: bool):

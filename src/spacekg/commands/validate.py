@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from . import progress
-
 import sys
+from pathlib import Path
+
+from . import progress
 
 
 def register(subparsers) -> None:
@@ -14,11 +15,17 @@ def register(subparsers) -> None:
                     "then check it against ontology/shapes.ttl (SHACL), reason over it with HermiT (OWL) "
                     "and run queries/*-violation.rq. Exit codes: 0 valid, 1 problems in the input "
                     "(each listed as file:line: message), 2 could not run.")
+    parser.add_argument("files", nargs="*", metavar="FILE",
+                        help="check only these annotation files, quickly, against the registry, the ontology "
+                             "and their texts (and the rest of the corpus for planned and held meetings); "
+                             "nothing is built")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only problems and the verdict")
     parser.set_defaults(run=run)
 
 
 def run(args, layout) -> int:
+    if args.files:
+        return _files(args, layout)
     from ..build import load_and_ingest
     from ..checks.stages import validate_all
 
@@ -37,4 +44,23 @@ def run(args, layout) -> int:
         print(f"invalid: {count} problem{'s' if count != 1 else ''}", file=sys.stderr)
         return 1
     print("valid")
+    return 0
+
+
+def _files(args, layout) -> int:
+    from ..annotate.checking import check_files
+    from ..errors import SpacekgError
+
+    paths = [Path(name) for name in args.files]
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise SpacekgError(f"no such file: {', '.join(missing)}")
+    problems = check_files(layout, paths)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        count = len(problems)
+        print(f"invalid: {count} problem{'s' if count != 1 else ''}", file=sys.stderr)
+        return 1
+    print(f"valid: {', '.join(args.files)}")
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from rdflib import URIRef
 from rdflib.namespace import XSD
@@ -21,9 +22,14 @@ from .yamlfile import LocatedDict, LocatedList, load_yaml
 
 ID = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
 ENTITY_KEYS = ("id", "class", "label", "alt", "abbr", "ja", "description", "broader")
-DOCUMENT_KEYS = ("id", "text", "title", "kind", "creator", "publisher", "issued", "about", "note")
-STATEMENT_KEYS = ("id", "subject", "quote", "rank", "note")
+DOCUMENT_KEYS = ("id", "text", "url", "title", "language", "kind", "creator", "publisher", "issued", "accessed",
+                 "authority", "mirrorOf", "about", "note")
+STATEMENT_KEYS = ("id", "subject", "quote", "paraphrase", "rank", "note")
 RANKS = {"preferred": SKG.PreferredRank, "normal": SKG.NormalRank, "deprecated": SKG.DeprecatedRank}
+AUTHORITIES = {"official": SKG.OfficialRecord, "mirror": SKG.MirrorRecord, "independent": SKG.IndependentRecord}
+LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+# A paraphrase is a short account in our own words; a long one is likely to copy the record.
+PARAPHRASE_LIMIT = 400
 FORMAT_HINT = "see docs/annotating.md for the format"
 
 
@@ -68,6 +74,7 @@ class _Loader:
             documents.append(document)
             statements.extend(self._statements(file, document, data.get("statements"),
                                                data.lines.get("statements", data.line)))
+        self._check_mirrors(documents)
         self.problems.raise_if_any()
         return Corpus(dict(sorted(self.entities.items())), sorted(documents, key=lambda d: d.id), statements)
 
@@ -156,36 +163,106 @@ class _Loader:
         doc_id = self._identifier(file, header)
         title = self._text(file, header, "title", required=True)
         klass = self._class(file, header, "kind", SKG.SourceDocument)
-        text_name = self._text(file, header, "text", required=True)
         if doc_id and Path(file).stem != doc_id:
             self.problems.add(file, header.lines["id"], f"document id '{doc_id}' differs from the file name",
                               hint=f"name the file {doc_id}.yaml")
-        if None in (doc_id, title, klass, text_name):
+        if "text" in header and "url" in header:
+            self.problems.add(file, header.lines["url"], "a document has either 'text' (a verbatim text in "
+                              "sources/texts/, quoted) or 'url' (a public record, cited), not both",
+                              hint="keep 'text' if the verbatim text is in sources/texts/")
             return None
-        text_path = self.layout.texts / text_name
-        if not text_path.is_file():
-            self.problems.add(file, header.lines["text"], f"source text '{text_name}' not found in sources/texts/",
-                              hint="copy the document's verbatim text there, or fix the file name")
+        if "text" not in header and "url" not in header:
+            self.problems.add(file, header.line, "missing 'text' or 'url'",
+                              hint="'text: NAME.txt' for a verbatim text in sources/texts/, 'url:' for a cited "
+                                   "public record; " + FORMAT_HINT)
             return None
-        try:
-            self.texts[doc_id] = NormalizedText(text_path.read_text(encoding="utf-8"))
-        except UnicodeDecodeError as error:
-            self.problems.add(self.layout.relative(text_path), 0, f"not UTF-8 text (byte {error.start})",
-                              hint="convert the text to UTF-8 without changing its words")
+        cited = "url" in header
+        text_name = None if cited else self._text(file, header, "text", required=True)
+        url = self._url(file, header) if cited else None
+        if None in (doc_id, title, klass) or (text_name is None and url is None):
             return None
-        issued = None
-        if "issued" in header:
+        text_file = None
+        if not cited:
+            text_path = self.layout.texts / text_name
+            if not text_path.is_file():
+                self.problems.add(file, header.lines["text"], f"source text '{text_name}' not found in sources/texts/",
+                                  hint="copy the document's verbatim text there, or fix the file name")
+                return None
             try:
-                issued = parse_date(header["issued"])
-            except ValueProblem as problem:
-                self.problems.add(file, header.lines["issued"], str(problem), hint=problem.hint)
+                self.texts[doc_id] = NormalizedText(text_path.read_text(encoding="utf-8"))
+            except UnicodeDecodeError as error:
+                self.problems.add(self.layout.relative(text_path), 0, f"not UTF-8 text (byte {error.start})",
+                                  hint="convert the text to UTF-8 without changing its words")
+                return None
+            text_file = self.layout.relative(text_path)
+        issued = self._date(file, header, "issued")
+        accessed = self._date(file, header, "accessed")
+        if cited and "accessed" not in header:
+            self.problems.add(file, header.line, "missing 'accessed': the day the record was consulted",
+                              hint="e.g. 'accessed: 2026-12-02'")
+        authority = self._authority(file, header, required=cited)
+        if cited:
+            for key, example in (("publisher", "publisher: mofa"), ("issued", "issued: 2018-07-20")):
+                if key not in header:
+                    self.problems.add(file, header.line, f"missing '{key}' of the cited record",
+                                      hint=f"a cited record is known by its address, title, publisher and "
+                                           f"dates, e.g. '{example}'")
+        language = self._text(file, header, "language") or "en"
+        if not LANGUAGE_TAG.match(language):
+            self.problems.add(file, header.lines["language"], f"malformed language tag '{language}'",
+                              hint="a BCP 47 tag such as 'en' or 'ja'")
+        mirror_of = self._text(file, header, "mirrorOf")
         publisher = self._references(header, "publisher", file)
         return Document(
-            doc_id, DOC[doc_id], klass, title, self.layout.relative(text_path), Where(file, header.line),
+            doc_id, DOC[doc_id], klass, title, text_file, Where(file, header.line),
             creators=[iri for iri, _ in self._references(header, "creator", file)],
             publisher=publisher[0][0] if publisher else None, issued=issued,
             about=[iri for iri, _ in self._references(header, "about", file)],
-            note=self._text(file, header, "note"))
+            note=self._text(file, header, "note"), url=url, accessed=accessed, authority=authority,
+            language=language, mirror_of=mirror_of)
+
+    def _url(self, file: str, header: LocatedDict) -> str | None:
+        url = self._text(file, header, "url", required=True)
+        if url is None:
+            return None
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
+            self.problems.add(file, header.lines["url"], f"malformed url '{url}'",
+                              hint="the address of the public record, starting with https://")
+            return None
+        return url
+
+    def _date(self, file: str, header: LocatedDict, key: str):
+        if key not in header:
+            return None
+        try:
+            return parse_date(header[key])
+        except ValueProblem as problem:
+            self.problems.add(file, header.lines[key], f"{key}: {problem}", hint=problem.hint)
+            return None
+
+    def _authority(self, file: str, header: LocatedDict, required: bool):
+        name = header.get("authority")
+        if name is None:
+            if required:
+                self.problems.add(file, header.line, "missing 'authority' of the cited record",
+                                  hint="official (the government's own page), mirror (a copy of an official "
+                                       "text elsewhere) or independent (an article)")
+            return None
+        if name not in AUTHORITIES:
+            self._unknown(file, header.lines["authority"], "authority", str(name), list(AUTHORITIES))
+            return None
+        return AUTHORITIES[name]
+
+    def _check_mirrors(self, documents: list[Document]) -> None:
+        known = {document.id for document in documents}
+        for document in documents:
+            if document.mirror_of is not None and document.mirror_of not in known:
+                close = difflib.get_close_matches(document.mirror_of, sorted(known), n=3, cutoff=0.6)
+                self.problems.add(document.where.file, document.where.line,
+                                  f"'mirrorOf' names no document: '{document.mirror_of}'",
+                                  hint=("did you mean " + " or ".join(f"'{c}'" for c in close) + "?") if close
+                                  else "give the id of the official record that this one reproduces")
 
     def _statements(self, file: str, document: Document, items, line: int) -> list[Statement]:
         if not isinstance(items, LocatedList):
@@ -204,21 +281,44 @@ class _Loader:
                 continue
             seen[statement_id] = item.line
             subject = self._references(item, "subject", file, required=True)
-            quote = self._quote(file, item, document)
+            quote, paraphrase = self._evidence(file, item, document)
             rank = self._rank(file, item)
             note = self._text(file, item, "note")
             if not subject:
                 continue
             iri, klass = subject[0]
             facts = self._facts(iri, klass, item, STATEMENT_KEYS, file)
-            if statement_id is None or quote is None or rank is None:
+            if statement_id is None or (quote is None and paraphrase is None) or rank is None:
                 continue
             if not facts and not any(key not in STATEMENT_KEYS for key in item):
                 self.problems.add(file, item.line, f"statement '{statement_id}' asserts no fact",
                                   hint="add at least one property, e.g. 'participant: jaxa'")
             statements.append(Statement(statement_id, document.id, iri, quote, rank,
-                                        Where(file, item.line), facts, note))
+                                        Where(file, item.line), facts, note, paraphrase))
         return statements
+
+    def _evidence(self, file: str, item: LocatedDict, document: Document) -> tuple[Quote | None, str | None]:
+        """A statement's quote (of a quoted document) or paraphrase (of a cited record)."""
+        if document.cited:
+            if "quote" in item:
+                self.problems.add(file, item.lines["quote"], f"a quote of a cited record: {document.id} has no "
+                                  "verbatim text in sources/texts/",
+                                  hint="say what the record says in your own words under 'paraphrase' "
+                                       "(never copy its sentences)")
+                return None, None
+            paraphrase = self._text(file, item, "paraphrase", required=True)
+            if paraphrase is not None and len(paraphrase) > PARAPHRASE_LIMIT:
+                self.problems.add(file, item.lines["paraphrase"],
+                                  f"paraphrase of {len(paraphrase)} characters (at most {PARAPHRASE_LIMIT})",
+                                  hint="a paraphrase is a short account in your own words; split the statement")
+                return None, None
+            return None, paraphrase
+        if "paraphrase" in item:
+            self.problems.add(file, item.lines["paraphrase"], f"a paraphrase in a quoted document: {document.id} "
+                              f"has its verbatim text in {document.text_file}",
+                              hint="quote the words of the text that support the facts under 'quote'")
+            return None, None
+        return self._quote(file, item, document), None
 
     def _quote(self, file: str, item: LocatedDict, document: Document) -> Quote | None:
         text = self._text(file, item, "quote", required=True)

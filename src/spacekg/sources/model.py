@@ -59,33 +59,55 @@ class Quote:
 
 @dataclass
 class Statement:
-    """An annotated passage of a document and the facts it supports."""
+    """An annotated passage of a document and the facts it supports.
+
+    A statement of a quoted document has a ``quote`` located in its text; one of a cited record
+    has a ``paraphrase``, what the record says in our own words.
+    """
 
     id: str
     document: str
     subject: URIRef
-    quote: Quote
+    quote: Quote | None
     rank: URIRef
     where: Where
     facts: list[Fact] = field(default_factory=list)
     note: str | None = None
+    paraphrase: str | None = None
+
+    @property
+    def cited(self) -> bool:
+        return self.quote is None
 
 
 @dataclass
 class Document:
-    """A source document: its metadata, its verbatim text, and the file they came from."""
+    """A source document and the file its metadata came from.
+
+    A quoted document has its verbatim text in sources/texts/ (``text_file``); a cited record is
+    a public record known by its ``url`` and the day it was ``accessed``, with no text kept.
+    """
 
     id: str
     iri: URIRef
     klass: URIRef
     title: str
-    text_file: str
+    text_file: str | None
     where: Where
     creators: list[URIRef] = field(default_factory=list)
     publisher: URIRef | None = None
     issued: Literal | None = None
     about: list[URIRef] = field(default_factory=list)
     note: str | None = None
+    url: str | None = None
+    accessed: Literal | None = None
+    authority: URIRef | None = None
+    language: str = "en"
+    mirror_of: str | None = None
+
+    @property
+    def cited(self) -> bool:
+        return self.text_file is None
 
 
 @dataclass
