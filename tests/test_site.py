@@ -145,7 +145,7 @@ def _section_counts(built, layout) -> dict[str, int]:
         def member(klass):
             up = ancestors.get(klass, {klass})
             return any(r in up for r in section.roots) and not any(x in up for x in section.excluding)
-        counts[section.title] = sum(1 for klass in classes if member(klass))
+        counts[section.what] = sum(1 for klass in classes if member(klass))
     return counts
 
 
@@ -338,8 +338,8 @@ def test_a_quote_iri_leads_to_its_place_in_the_reader(server, built):
 def test_an_unknown_name_is_a_404_page_with_the_closest_names(server):
     status, _, body = fetch(f"{server}/id/jaxx")
     assert status == 404
-    suggestions = body.decode().split('class="suggestions"', 1)[1]
-    assert suggestions.index('href="jaxa.html"') == suggestions.index("<a ") + len('<a ')
+    suggestions = re.findall(r'<a href="([^"]+)"', body.decode().split('class="suggestions"', 1)[1])
+    assert suggestions[0] == "../id/jaxa.html"
     status, _, _ = fetch(f"{server}/id/jaxx", "text/turtle", follow=False)
     assert status == 404
 
@@ -364,3 +364,66 @@ def test_start_up_prints_the_url(built, layout):
     finally:
         process.terminate()
         process.wait(30)
+
+
+# --- Cited evidence and realized plans (the fixture of tests/cited_record/) ---------------------------
+
+CITED_FIXTURE = Path(__file__).parent / "cited_record"
+
+
+@pytest.fixture(scope="module")
+def cited_site(tmp_path_factory) -> tuple:
+    """A scratch project: the real sources and the fixture's quoted text and cited record, built."""
+    from spacekg.build import build
+    from spacekg.store import open_dataset
+
+    from .conftest import copy_project
+
+    layout = copy_project(tmp_path_factory.mktemp("cited-site"))
+    shutil.copytree(CITED_FIXTURE / "sources", layout.sources, dirs_exist_ok=True)
+    result = build(layout, say=lambda _: None)
+    return layout, result, open_dataset(layout)
+
+
+def test_a_cited_fact_shows_publisher_title_date_and_link(cited_site):
+    layout, result, _ = cited_site
+    site = layout.output / "site"
+    record = next(d for d in result.corpus.documents if d.cited)
+    publisher = result.corpus.entities[str(record.publisher).rsplit("/", 1)[-1]].label
+    for statement in (s for s in result.corpus.statements if s.document == record.id):
+        page = (site / page_file(path_of(str(statement.subject)))).read_text(encoding="utf-8")
+        evidence = re.findall(r'<div class="evidence cited">(.*?)</div>\s*</div>', page, re.S)
+        assert evidence, statement.id
+        text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", e)) for e in evidence)
+        assert f"cited: {publisher}, {record.title}, {record.issued}" in " ".join(text.split())
+        assert f'href="{record.url}"' in page
+        assert html.escape(statement.paraphrase) in page
+
+
+def test_the_page_of_a_cited_record_says_where_and_when_it_was_read(cited_site):
+    layout, result, _ = cited_site
+    record = next(d for d in result.corpus.documents if d.cited)
+    page = (layout.output / "site" / "doc" / f"{record.id}.html").read_text(encoding="utf-8")
+    assert f'href="{record.url}"' in page and str(record.accessed) in page
+    assert "official record" in page and 'class="source-text"' not in page
+    paraphrases = [s.paraphrase for s in result.corpus.statements if s.document == record.id]
+    assert paraphrases and all(html.escape(p) in page for p in paraphrases)
+
+
+def test_a_plan_realized_as_a_held_meeting_is_listed_beside_it(cited_site):
+    layout, result, dataset = cited_site
+    page = (layout.output / "site" / "index.html").read_text(encoding="utf-8")
+    table = page.split('id="meetings"', 1)[1].split("</table>", 1)[0]
+    rows = table.split("<tr")[2:]
+    realized = {(str(s), str(o)) for s, _, o in dataset.triples((None, SKG.realizedAs, None))}
+    assert realized
+    for plan, held in realized:
+        plan_page, held_page = page_file(path_of(plan)), page_file(path_of(held))
+        beside = [row for row in rows if f'href="{held_page}"' in row]
+        assert len(beside) == 1 and f'href="{plan_page}"' in beside[0]  # on the held meeting's row
+        assert not [row for row in rows if row.split("</td>", 2)[1].count(f'href="{plan_page}"')]
+
+
+def test_the_site_with_cited_records_has_no_broken_link(cited_site):
+    layout, _, _ = cited_site
+    assert broken_links(layout.output / "site") == []

@@ -23,6 +23,11 @@ class Section:
     title: str
     roots: tuple[str, ...]
     excluding: tuple[str, ...] = ()
+    counted: str = ""  # what its count on the start page says it counts, when the title is not enough
+
+    @property
+    def what(self) -> str:
+        return self.counted or self.title
 
     def pattern(self, variable: str = "?entity") -> str:
         """The SPARQL group that matches the section's members."""
@@ -38,7 +43,8 @@ class Section:
 
 
 SECTIONS = (
-    Section("meetings", "dialogue meetings", (str(SKG.DialogueMeeting),)),
+    Section("meetings", "dialogue meetings", (str(SKG.DialogueMeeting),),
+            counted="dialogue meetings, of every series, held or planned (a plan counts apart from the meeting it became)"),
     Section("events", "other events and dialogue series", (str(SKG.Event), str(SKG.DialogueSeries)),
             (str(SKG.DialogueMeeting),)),
     Section("organizations", "organizations", (str(SKG.Organization),)),
@@ -86,7 +92,7 @@ GRAPH_COUNTS = (  # (what, query): the evidence and the triples
 def counts(lookup: Lookup) -> list[Count]:
     """The numbers of the start page: entities by section, then the evidence and the triples."""
     def compute(source) -> list[Count]:
-        found = [Count(source.count(count_query(section.pattern())), section.title, count_query(section.pattern()),
+        found = [Count(source.count(count_query(section.pattern())), section.what, count_query(section.pattern()),
                        section.name) for section in SECTIONS]
         found += [Count(source.count(query), what, query) for what, query in GRAPH_COUNTS]
         return found

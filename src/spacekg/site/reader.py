@@ -44,16 +44,25 @@ class Piece:
 
 
 @dataclass
+class Paraphrase:
+    """A statement of a cited record: what the record says, in the project's words, and its claims."""
+
+    text: str
+    note: str
+    claims: list[Claim]
+
+
+@dataclass
 class DocumentPage:
     record: Record
     pieces: list[Piece]
     passages: list[Passage]
-    cited: list[Claim]  # claims resting on the record itself (cited evidence)
+    cited: list[Paraphrase]  # the statements resting on the record itself (cited evidence)
     text_missing: bool = False
 
     @property
     def claim_count(self) -> int:
-        return sum(len(p.claims) for p in self.passages) + len(self.cited)
+        return sum(len(p.claims) for p in self.passages) + sum(len(p.claims) for p in self.cited)
 
 
 def document_page(lookup: Lookup, iri: str, text: str | None) -> DocumentPage:
@@ -73,8 +82,15 @@ def document_page(lookup: Lookup, iri: str, text: str | None) -> DocumentPage:
     passages = [Passage(n, quote, sorted(by_anchor[quote.anchor], key=lambda c: c.iri))
                 for n, quote in enumerate(quotes, start=1)]
     pieces = _pieces(text, passages) if text is not None else []
-    return DocumentPage(record, pieces, passages, sorted(cited, key=lambda c: c.iri),
-                        text_missing=text is None and bool(passages))
+    return DocumentPage(record, pieces, passages, _paraphrases(cited), text_missing=text is None and bool(passages))
+
+
+def _paraphrases(claims: list[Claim]) -> list[Paraphrase]:
+    """Cited claims grouped by the statement they come from (the claim's IRI without its last part)."""
+    groups: dict[str, list[Claim]] = defaultdict(list)
+    for claim in sorted(claims, key=lambda c: c.iri):
+        groups[claim.iri.rsplit("/", 1)[0]].append(claim)
+    return [Paraphrase(group[0].paraphrase, group[0].note, group) for _, group in sorted(groups.items())]
 
 
 def _pieces(text: str, passages: list[Passage]) -> list[Piece]:
