@@ -71,8 +71,15 @@ def project_iris(built) -> set[str]:
 
 
 def test_every_iri_of_the_graph_has_a_page_and_a_description(built, site):
+    iris = project_iris(built)
+    nodes = {iri.split("#")[0] for iri in iris if path_of(iri) != "ontology"}
+    if len(nodes) > static.PAGE_LIMIT:  # a graph too large for a page each: the site says so
+        pages = [p for space in ("id", "doc", "statement", "quote", "graph") for p in (site / space).rglob("*.html")]
+        assert len(pages) == static.PAGE_LIMIT
+        assert "`spacekg serve` has a page for every one" in (site / "index.html").read_text(encoding="utf-8")
+        return
     missing = []
-    for iri in sorted(project_iris(built)):
+    for iri in sorted(iris):
         path = path_of(iri)
         assert path is not None, iri
         if path == "ontology":  # the ontology's terms: its documentation and its Turtle

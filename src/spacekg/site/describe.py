@@ -1,8 +1,8 @@
 """The description of an IRI in RDF (Turtle, N-Triples, JSON-LD), as content negotiation serves it.
 
-The description of a node: every triple about it, every triple pointing at it, the claims
-(statement nodes) about it and the parts it names with a fragment of its own IRI (a quote's
-selectors). The description of a named graph (graph:…) or of the ontology is the graph itself.
+The description of a node: every triple about it, every triple pointing at it (but the claims and
+quotes that rest on a document: its named graph holds those), the claims (statement nodes) about
+it and the parts it names with a fragment of its own IRI (a quote's selectors). The description of a named graph (graph:…) or of the ontology is the graph itself.
 Triples are sorted so that the same graph always gives the same bytes.
 """
 
@@ -45,7 +45,7 @@ def description(source: Source, iri: str) -> list[ox.Triple]:
     else:
         query = f"""CONSTRUCT {{ <{iri}> ?p ?o . ?s ?q <{iri}> . ?claim ?cp ?co . ?part ?pp ?po }} WHERE {{
             {{ <{iri}> ?p ?o }}
-            UNION {{ ?s ?q <{iri}> }}
+            UNION {{ ?s ?q <{iri}> FILTER(?q NOT IN (prov:wasDerivedFrom, oa:hasSource)) }}
             UNION {{ ?claim rdf:subject <{iri}> ; ?cp ?co }}
             UNION {{ <{iri}> ?has ?part . ?part ?pp ?po FILTER(STRSTARTS(STR(?part), "{iri}#")) }}
         }}"""
