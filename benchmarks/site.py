@@ -49,7 +49,6 @@ def stage_once(root: Path) -> dict:
     from spacekg.paths import Layout
     from spacekg.site import static
     from spacekg.site.lookup import Lookup
-    from spacekg.site.pages import SiteContext  # noqa: F401 - imported before the clock starts
     from spacekg.store import open_dataset
     from spacekg.views.source import open_source
 

@@ -5,7 +5,6 @@ offsets put it, content negotiation gives RDF that parses, and the editor's exam
 from __future__ import annotations
 
 import html
-import json
 import re
 import shutil
 import subprocess

@@ -5,6 +5,9 @@ that say so → a query about it, answered in the editor."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import shutil
 import subprocess
 import sys
@@ -184,7 +187,9 @@ def test_static_editor_answers_from_a_copied_folder_with_everything_outside_it_b
                                                                                          layout):
     store = open_source(built.dataset).store
     example = next(e for e in editor.library_examples(layout) if e.name == "attendance")
-    expected = len(list(store.query(example.text, use_default_graph_as_union=True)))
+    solutions = store.query(example.text, use_default_graph_as_union=True)
+    variables = [v.value for v in solutions.variables]
+    expected = len(list(solutions))
     folder = copied_site.as_uri() + "/"
     visit = Visit(browser, folder)
     page = visit.page
@@ -194,6 +199,16 @@ def test_static_editor_answers_from_a_copied_folder_with_everything_outside_it_b
     assert visit.rows() == min(expected, 50)  # the table's first page
     assert page.locator(".yasr:visible .yasr_response_chip").inner_text().startswith(f"{expected} results")
     _shot(page, layout, "editor-static")
+    # the answer downloads as CSV (the table) and as SPARQL JSON (the response)
+    with page.expect_download() as download:
+        page.locator(".yasr:visible .yasr_downloadIcon").click()
+    table = list(csv.reader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    assert table[0] == variables and len(table) == expected + 1
+    page.locator(".yasr:visible .select_response").click()
+    with page.expect_download() as download:
+        page.locator(".yasr:visible .yasr_downloadIcon").click()
+    answer = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert answer["head"]["vars"] == variables and len(answer["results"]["bindings"]) == expected
     assert visit.blocked == [] and visit.errors == []
     visit.close()
 

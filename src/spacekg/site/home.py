@@ -153,11 +153,14 @@ def sources(lookup: Lookup) -> list[Record]:
 
 
 def members(lookup: Lookup, section: Section) -> list[Value]:
-    """Every member of a section, by English label."""
-    rows = lookup.source.select(f"SELECT DISTINCT ?entity WHERE {{ {section.pattern()} }}")
-    iris = [row[0].value for row in rows if isinstance(row[0], ox.NamedNode)]
-    lookup.names(iris)
-    return sorted((lookup.value(ox.NamedNode(iri)) for iri in iris), key=lambda v: (v.text.lower(), v.iri))
+    """Every member of a section with its English label (or title), by label; their other names
+    (Japanese, class) are looked up by :meth:`Lookup.names` for the members a page shows."""
+    rows = lookup.source.select(f"""SELECT ?entity (SAMPLE(?name) AS ?label) WHERE {{ {section.pattern()}
+        OPTIONAL {{ ?entity rdfs:label|dcterms:title ?name FILTER(LANGMATCHES(LANG(?name), "en")) }} }}
+        GROUP BY ?entity""")
+    found = [Value(label.value if label is not None else entity.value.rsplit("/", 1)[-1], iri=entity.value)
+             for entity, label in rows if isinstance(entity, ox.NamedNode)]
+    return sorted(found, key=lambda v: (v.text.lower(), v.iri))
 
 
 def _text(term) -> str:

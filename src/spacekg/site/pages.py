@@ -31,7 +31,7 @@ from .reader import document_page
 from .urls import EDITOR, HOME, Links, page_file, path_of, quote_anchor
 
 TEMPLATES = Path(__file__).parent / "templates"
-TITLE = "spacekg"
+START_EXAMPLE = "meetings"  # the library query the editor opens on, when the library has it (else the first)
 
 
 @dataclass
@@ -75,7 +75,7 @@ def render(site: SiteContext, template: str, page: str, **values) -> str:
     """One page; ``page`` is its file in the site (``id/jaxa.html``), the base of its links."""
     links = Links(page, site.available)
     return environment().get_template(template).render(site=site, links=links, page=page, base=BASE,
-                                              class_anchor=lambda k: class_anchor(site, k), **values)
+                                                       class_anchor=lambda k: class_anchor(site, k), **values)
 
 
 def class_anchor(site: SiteContext, klass: str) -> str:
@@ -116,14 +116,16 @@ def list_page(site: SiteContext, section: home.Section) -> str:
     members = home.members(site.lookup, section)
     total = len(members)
     if site.list_limit is not None and total > site.list_limit:
-        with_page = [m for m in members if site.available is None or path_of(m.iri) in site.available]
-        without = [m for m in members if m not in with_page]
-        members = sorted((with_page + without)[:site.list_limit], key=lambda m: (m.text.lower(), m.iri))
+        has_page = [site.available is None or path_of(m.iri) in site.available for m in members]
+        ranked = [m for m, page in zip(members, has_page) if page] + [m for m, page in zip(members, has_page) if not page]
+        members = sorted(ranked[:site.list_limit], key=lambda m: (m.text.lower(), m.iri))
     names = site.lookup.names([m.iri for m in members])
+    members = [site.lookup.value_of(m.iri) for m in members]  # with their Japanese labels
     return render(site, "list.html.j2", section.file, section=section, members=members, names=names, total=total)
 
 
 def entity_page(site: SiteContext, page: EntityPage) -> str:
+    """The page of one entity, with the queries about it that the editor runs."""
     file = page_file(path_of(page.iri))
     examples = editor.entity_examples(site.lookup, site.layout, page, site.library)
     return render(site, "entity.html.j2", file, entity=page, examples=examples)
@@ -135,6 +137,7 @@ def entity_html(site: SiteContext, iris) -> dict[str, str]:
 
 
 def document_html(site: SiteContext, iri: str, text: str | None) -> str:
+    """The source reader of a document; ``text``: its verbatim text (None for a cited record)."""
     reader = document_page(site.lookup, iri, text)
     return render(site, "document.html.j2", page_file(path_of(iri)), doc=reader,
                   graph_iri=str(document_graph(reader.record.identifier)),
@@ -170,10 +173,10 @@ def quote_pages(site: SiteContext, iris) -> dict[str, str]:
 
 
 def graph_html(site: SiteContext, iri: str) -> str | None:
-    rows = site.lookup.source.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
-    triples = int(rows[0][0].value) if rows else 0
-    if not site.lookup.source.store.contains_named_graph(_node(iri)):
+    """The page of a named graph: what it holds and how many triples (None for no graph of the store)."""
+    if not site.lookup.source.store.contains_named_graph(ox.NamedNode(iri)):
         return None
+    triples = site.lookup.source.count(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
     name = iri[len(BASE + "graph/"):]
     document = BASE + name if name.startswith("doc/") else ""
     if document:
@@ -192,7 +195,7 @@ def editor_html(site: SiteContext, page: str = EDITOR, oxigraph_module: str = ""
         "served": site.served,
         "prefixes": {name: str(ns) for name, ns in PREFIXES.items()},
         "examples": [{"name": e.name, "title": e.title, "question": e.question, "query": e.text} for e in examples],
-        "start": "meetings",
+        "start": START_EXAMPLE,
     }
     script = f"\n{oxigraph_module}\nwindow.spacekgOxigraphLoaded({{ init: __wbg_init, Store }});\n" if oxigraph_module else ""
     digest = "sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
@@ -206,9 +209,5 @@ def editor_missing_html(site: SiteContext, page: str, problem: str) -> str:
 
 
 def not_found_html(site: SiteContext, page: str, wanted: str, suggestions) -> str:
+    """The page of a name the graph does not know, with the closest names (``suggestions``)."""
     return render(site, "notfound.html.j2", page, wanted=wanted, suggestions=suggestions)
-
-
-def _node(iri: str) -> ox.NamedNode:
-    return ox.NamedNode(iri)
-

@@ -35,7 +35,7 @@ from .lookup import Lookup
 from .urls import EDITOR, HOME, NOT_FOUND, page_file, path_of
 
 SITE_FOLDER = "site"
-PAGE_LIMIT = 1_500  # node pages (entities, documents, claims, quotes, graphs); the corpus has about 700
+PAGE_LIMIT = 1_000  # node pages (entities, documents, claims, quotes, graphs); the corpus has about 700
 LIST_LIMIT = 2_000  # entities named on each list page
 EDITOR_QUAD_LIMIT = 1_000_000  # about 60 MB of TriG for the browser to load
 DOWNLOAD_LIMIT = 20_000_000  # bytes of a download copied into the site

@@ -23,7 +23,7 @@ from ..paths import Layout
 from ..site import assets, describe, home, pages, suggest
 from ..site.lookup import Lookup
 from ..site.static import DOWNLOADS, SITE_FOLDER, file_size
-from ..site.urls import DATA_FORMATS, NOT_FOUND, SPACES, iri_of, path_of
+from ..site.urls import DATA_FORMATS, SPACES, iri_of, path_of
 from ..store import STORE_FOLDER, open_dataset
 from ..views.source import open_source
 from . import sparql
@@ -40,8 +40,8 @@ BUILT_FILES = frozenset({"ontology.html", "graph.html", "attendance.png", "timel
                          *(name for name, _ in DOWNLOADS), "spacekg.nt", "spacekg.nq", "spacekg.jsonld"})
 
 
-class Graph:
-    """The built graph as the pages read it, opened again when a build replaces the store."""
+class CurrentSite:
+    """The site over the built graph, opened again when a build replaces the store."""
 
     def __init__(self, layout: Layout):
         self.layout = layout
@@ -78,7 +78,7 @@ def app(layout: Layout, timeout: float = 30.0):
     from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
     from starlette.routing import Route
 
-    graph = Graph(layout)
+    graph = CurrentSite(layout)
 
     def page(html: str | None, request: Request) -> Response:
         if html is None:
