@@ -7,6 +7,13 @@ folder), and what it left out; prints each run and the medians as JSON.
 
     python benchmarks/site.py stage /tmp/c100 --runs 3
 
+``build ROOT``: the whole build (spacekg.build.build) into ROOT/output, with the wall and CPU time of
+reading the sources, of the graph's ingestion (to the files and the store) and of each later stage,
+measured in the same process, so that the site stage's share of the build is measured in the same
+conditions as the rest. Prints each run and the medians as JSON.
+
+    python benchmarks/site.py build /tmp/c100 --runs 3
+
 ``browser ROOT``: ROOT/output/site/ opened from file:// in headless Debian chromium, every request
 outside the folder blocked. For the start page: the time until its load event. For the query
 editor (query.html): the time until the page's load event, until the graph is loaded into
@@ -88,6 +95,46 @@ def stage(root: Path, runs: int) -> dict:
             "median_cpu_seconds": statistics.median(r["cpu_seconds"] for r in results)}
 
 
+def build_once(root: Path) -> dict:
+    """One build in this process, each part timed (wall and CPU seconds)."""
+    from spacekg import build as building
+    from spacekg.paths import Layout
+
+    times: dict[str, dict] = {}
+
+    def timed(name: str, function):
+        def run(*args, **kwargs):
+            started, cpu = time.perf_counter(), time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                times[name] = {"seconds": round(time.perf_counter() - started, 2),
+                               "cpu_seconds": round(time.process_time() - cpu, 2)}
+        return run
+
+    building.read_sources = timed("read sources", building.read_sources)
+    building.write_graph = timed("ingest: N-Quads, N-Triples, store", building.write_graph)
+    building.STAGES[:] = [timed(stage.__name__, stage) for stage in building.STAGES]
+    started, cpu = time.perf_counter(), _cpu()
+    building.build(Layout(root), say=lambda _: None)
+    total = {"seconds": round(time.perf_counter() - started, 2), "cpu_seconds": round(_cpu() - cpu, 2)}
+    return {"parts": times, "whole build": total,
+            "site share of the build's CPU": round(times["write_site"]["cpu_seconds"] / total["cpu_seconds"], 3)}
+
+
+def build(root: Path, runs: int) -> dict:
+    results = []
+    for _ in range(runs):
+        output = subprocess.run([sys.executable, __file__, "build-once", str(root)], capture_output=True, text=True,
+                                check=True)
+        results.append(json.loads(output.stdout))
+        print(json.dumps(results[-1]), file=sys.stderr)
+    return {"runs": results,
+            "median_site_cpu_seconds": statistics.median(r["parts"]["write_site"]["cpu_seconds"] for r in results),
+            "median_build_cpu_seconds": statistics.median(r["whole build"]["cpu_seconds"] for r in results),
+            "median_site_share": statistics.median(r["site share of the build's CPU"] for r in results)}
+
+
 def browser(root: Path, runs: int, query: str) -> dict:
     from playwright.sync_api import sync_playwright
 
@@ -131,7 +178,7 @@ def browser(root: Path, runs: int, query: str) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("what", choices=["stage", "stage-once", "browser"])
+    parser.add_argument("what", choices=["stage", "stage-once", "build", "build-once", "browser"])
     parser.add_argument("root", type=Path, help="a project folder whose output/ `spacekg build` wrote")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--query", default="meetings", help="the library query the editor runs (browser)")
@@ -140,6 +187,10 @@ def main() -> None:
         print(json.dumps(stage_once(args.root.resolve())))
     elif args.what == "stage":
         print(json.dumps(stage(args.root.resolve(), args.runs), indent=1))
+    elif args.what == "build-once":
+        print(json.dumps(build_once(args.root.resolve())))
+    elif args.what == "build":
+        print(json.dumps(build(args.root.resolve(), args.runs), indent=1))
     else:
         print(json.dumps(browser(args.root.resolve(), args.runs, args.query), indent=1, ensure_ascii=False))
 
