@@ -8,11 +8,12 @@ query editor (YASGUI, with Oxigraph's WebAssembly build and the graph itself emb
 so that queries run in the browser), each described node's Turtle, and the Turtle and TriG
 downloads.
 
-A large graph gets a site of bounded size, so that the build stays fast: with more than
-PAGE_LIMIT node pages in all, the site has pages for the PAGE_LIMIT entities and documents that
-the most claims name or rest on, and none per claim, quote or named graph (the entity pages and
-the readers show those); the lists name LIST_LIMIT entities each; the editor holds the graph only
-up to EDITOR_QUAD_LIMIT quads, and the downloads are copied only up to DOWNLOAD_LIMIT bytes. The
+A large graph gets a site of bounded size, so that the build stays fast (a page of a much-named
+entity or document costs tens of milliseconds to read and render): with more than PAGE_LIMIT node
+pages in all, the site has pages for the LARGE_GRAPH_PAGES entities and documents that the most
+claims name or rest on, and none per claim, quote or named graph (the entity pages and the readers
+show those); the lists name LIST_LIMIT entities each; the editor holds the graph only up to
+EDITOR_QUAD_LIMIT quads, and the downloads are copied only up to DOWNLOAD_LIMIT bytes. The
 start page says what is left out, and no link points at a page that is not there; `spacekg serve`
 has every page.
 """
@@ -35,8 +36,10 @@ from .lookup import Lookup
 from .urls import EDITOR, HOME, NOT_FOUND, page_file, path_of
 
 SITE_FOLDER = "site"
-PAGE_LIMIT = 1_000  # node pages (entities, documents, claims, quotes, graphs); the corpus has about 700
-LIST_LIMIT = 2_000  # entities named on each list page
+PAGE_LIMIT = 1_000  # node pages (entities, documents, claims, quotes, graphs) of a site with every page;
+                    # the corpus has about 700
+LARGE_GRAPH_PAGES = 200  # node pages of the site of a larger graph
+LIST_LIMIT = 500  # entities named on each list page
 EDITOR_QUAD_LIMIT = 1_000_000  # about 60 MB of TriG for the browser to load
 DOWNLOAD_LIMIT = 20_000_000  # bytes of a download copied into the site
 BATCH = 500  # entities per batch of queries
@@ -62,7 +65,7 @@ def write(lookup: Lookup, layout: Layout, target: Path, texts: dict[str, Path], 
     site = pages.SiteContext(lookup, layout, served=False, list_limit=LIST_LIMIT)
     entities, documents, claims, quotes, graphs = _nodes(lookup)
     if len(entities) + len(documents) + len(claims) + len(quotes) + len(graphs) > PAGE_LIMIT:
-        chosen = set(_most_named(lookup, PAGE_LIMIT))
+        chosen = set(_most_named(lookup, LARGE_GRAPH_PAGES))
         entities, documents = [e for e in entities if e in chosen], [d for d in documents if d in chosen]
         site.left_out.append(f"This copy of the site has pages for the {len(entities):,} entities and {len(documents):,} "
                              f"source documents that the most claims name or rest on, and none for each of the "
