@@ -10,9 +10,9 @@ downloads.
 
 A large graph gets a site of bounded size, so that the build stays fast (a page of a much-named
 entity or document costs tens of milliseconds to read and render): with more than PAGE_LIMIT node
-pages in all, the site has pages for the LARGE_GRAPH_PAGES entities and documents that the most
-claims name or rest on, and none per claim, quote or named graph (the entity pages and the readers
-show those); the lists name LIST_LIMIT entities each; the editor holds the graph only up to
+pages in all, the site has LARGE_GRAPH_PAGES node pages: up to a quarter for the documents that
+the most claims rest on, the rest for the entities that the most claims name, and none per claim,
+quote or named graph (the entity pages and the readers show those); the lists name LIST_LIMIT entities each; the editor holds the graph only up to
 EDITOR_QUAD_LIMIT quads, and the downloads are copied only up to DOWNLOAD_LIMIT bytes. The
 start page says what is left out, and no link points at a page that is not there; `spacekg serve`
 has every page.
@@ -65,10 +65,13 @@ def write(lookup: Lookup, layout: Layout, target: Path, texts: dict[str, Path], 
     site = pages.SiteContext(lookup, layout, served=False, list_limit=LIST_LIMIT)
     entities, documents, claims, quotes, graphs = _nodes(lookup)
     if len(entities) + len(documents) + len(claims) + len(quotes) + len(graphs) > PAGE_LIMIT:
-        chosen = set(_most_named(lookup, LARGE_GRAPH_PAGES))
+        named, resting = _most_named(lookup)
+        readers = resting[:LARGE_GRAPH_PAGES - LARGE_GRAPH_PAGES * 3 // 4]
+        chosen = set(readers) | set(named[:LARGE_GRAPH_PAGES - len(readers)])
         entities, documents = [e for e in entities if e in chosen], [d for d in documents if d in chosen]
-        site.left_out.append(f"This copy of the site has pages for the {len(entities):,} entities and {len(documents):,} "
-                             f"source documents that the most claims name or rest on, and none for each of the "
+        site.left_out.append(f"This copy of the site has pages for the {len(entities):,} entities that the most claims "
+                             f"name and the {len(documents):,} source documents that the most claims rest on, and none "
+                             "for each of the "
                              f"{len(claims):,} claims, {len(quotes):,} quotes and {len(graphs):,} named graphs (the "
                              "entity pages and the source readers show them); `spacekg serve` has a page for every one.")
         claims, quotes, graphs = [], [], []
@@ -174,15 +177,16 @@ def _nodes(lookup: Lookup) -> tuple[list[str], ...]:
     return entities, documents, claims, quotes, graphs
 
 
-def _most_named(lookup: Lookup, limit: int) -> list[str]:
-    """The ``limit`` entities and documents that the most claims name (as subject or value) or rest
-    on (as their source), most first (ties by IRI)."""
-    rows = lookup.source.select("""SELECT ?node (COUNT(?claim) AS ?claims) WHERE {
-        ?claim a skg:Statement . { ?claim rdf:subject ?node } UNION { ?claim rdf:object ?node }
-        UNION { ?claim prov:wasDerivedFrom ?node } FILTER(isIRI(?node)) } GROUP BY ?node""")
-    counted = [(-int(count.value), node.value) for node, count in rows
-               if node.value.startswith((str(KG), str(DOC)))]
-    return [node for _, node in sorted(counted)[:limit]]
+def _most_named(lookup: Lookup) -> tuple[list[str], list[str]]:
+    """The entities by the number of claims that name them (as subject or value), and the documents
+    by the number of claims that rest on them, most first (ties by IRI)."""
+    def ranked(pattern: str, namespace) -> list[str]:
+        rows = lookup.source.select(f"SELECT ?node (COUNT(?claim) AS ?claims) WHERE {{ ?claim a skg:Statement . "
+                                    f"{pattern} FILTER(isIRI(?node)) }} GROUP BY ?node")
+        counted = sorted((-int(count.value), node.value) for node, count in rows)
+        return [node for _, node in counted if node.startswith(str(namespace))]
+    return (ranked("{ ?claim rdf:subject ?node } UNION { ?claim rdf:object ?node }", KG),
+            ranked("?claim prov:wasDerivedFrom ?node", DOC))
 
 
 def _batches(items: list[str], size: int = BATCH) -> Iterable[list[str]]:

@@ -49,7 +49,7 @@
         for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
         await oxigraph.init({ module_or_path: bytes });
         const store = new oxigraph.Store();
-        store.load(window.spacekgGraph, { format: "application/trig" });
+        store.load(window.spacekgGraph, { format: "application/trig", no_transaction: true });  // a fresh store: no transaction needed
         const seconds = ((performance.now() - started) / 1000).toFixed(1);
         status.textContent = `Ready: ${store.size.toLocaleString("en")} quads loaded into this browser in ${seconds} s; queries run here, with no server.`;
         document.body.dataset.engine = "ready";
