@@ -134,6 +134,8 @@ def test_a_large_graph_gets_a_bounded_site_that_says_what_it_leaves_out(built, l
     assert "`spacekg serve` has a page for every one" in start and "is not copied here" in start
     assert "The query editor is not included" in start
     assert not (tmp_path / "assets" / "graph-data.js").exists()
+    meetings = start.split('id="meetings"', 1)[1].split("</table>", 1)[0].split("<tr")[2:]
+    assert meetings and all('<a href="id/' in row.split("</td>", 2)[1] for row in meetings)  # each has its page
     organizations = (tmp_path / "list" / "organizations.html").read_text(encoding="utf-8")
     assert "10 of them listed here" in organizations
     assert broken_links(tmp_path) == []

@@ -11,7 +11,8 @@ downloads.
 A large graph gets a site of bounded size, so that the build stays fast (a page of a much-named
 entity or document costs tens of milliseconds to read and render): with more than PAGE_LIMIT node
 pages in all, the site has LARGE_GRAPH_PAGES node pages: up to a quarter for the documents that
-the most claims rest on, the rest for the entities that the most claims name, and none per claim,
+the most claims rest on, the rest for the meetings of the Comprehensive Dialogue on Space (the
+start page lists them) and then the entities that the most claims name, and none per claim,
 quote or named graph (the entity pages and the readers show those); the lists name LIST_LIMIT entities each; the editor holds the graph only up to
 EDITOR_QUAD_LIMIT quads, and the downloads are copied only up to DOWNLOAD_LIMIT bytes. The
 start page says what is left out, and no link points at a page that is not there; `spacekg serve`
@@ -67,10 +68,14 @@ def write(lookup: Lookup, layout: Layout, target: Path, texts: dict[str, Path], 
     if len(entities) + len(documents) + len(claims) + len(quotes) + len(graphs) > PAGE_LIMIT:
         named, resting = _most_named(lookup)
         readers = resting[:LARGE_GRAPH_PAGES - LARGE_GRAPH_PAGES * 3 // 4]
-        chosen = set(readers) | set(named[:LARGE_GRAPH_PAGES - len(readers)])
+        meetings = [m.meeting.iri for m in home.meetings(lookup)]
+        meetings += [plan.iri for m in home.meetings(lookup) for plan in m.plans]
+        ranked = list(dict.fromkeys(meetings + named))
+        chosen = set(readers) | set(ranked[:LARGE_GRAPH_PAGES - len(readers)])
         entities, documents = [e for e in entities if e in chosen], [d for d in documents if d in chosen]
-        site.left_out.append(f"This copy of the site has pages for the {len(entities):,} entities that the most claims "
-                             f"name and the {len(documents):,} source documents that the most claims rest on, and none "
+        site.left_out.append(f"This copy of the site has pages for {len(entities):,} entities (the meetings of the "
+                             f"Comprehensive Dialogue on Space and those that the most claims name) and the "
+                             f"{len(documents):,} source documents that the most claims rest on, and none "
                              "for each of the "
                              f"{len(claims):,} claims, {len(quotes):,} quotes and {len(graphs):,} named graphs (the "
                              "entity pages and the source readers show them); `spacekg serve` has a page for every one.")
