@@ -3,17 +3,19 @@ explained by entities and source lines; a missing Java runtime skips reasoning w
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph
-from rdflib.namespace import RDF
+from rdflib.namespace import OWL, RDF
 
 from spacekg.checks import reasoning
 from spacekg.checks.reasoning import explain, reason, reasoning_input
 from spacekg.checks.where import Origins
 from spacekg.cli import main
 from spacekg.errors import SourceError
+from spacekg.exports.owl import OWL_FILE
 from spacekg.exports.rdf import union_graph
-from spacekg.namespaces import KG, SKG
+from spacekg.namespaces import DOC, KG, SKG
 from spacekg.sources.model import Where
 
 
@@ -45,31 +47,52 @@ def test_inferred_graph_holds_nothing_asserted(built, inferred):
     assert not [t for t in inferred if t in asserted]
 
 
-def test_inferred_graph_is_deterministic(built, inferred):
-    again = reason(union_graph(built.dataset), Origins.of(built.corpus)).inferred
+@pytest.fixture(scope="module")
+def owl_file(built, layout):
+    return layout.output / OWL_FILE
+
+
+def test_inferred_graph_is_deterministic(built, inferred, owl_file):
+    again = reason(union_graph(built.dataset), Origins.of(built.corpus), owl_file).inferred
     assert sorted(again) == sorted(inferred)
 
 
-def test_reasoning_input_leaves_out_dates_and_statement_nodes(built):
-    kept = reasoning_input(union_graph(built.dataset))
+def test_reasoning_input_holds_the_facts_about_entities_and_documents_without_dates(built):
+    asserted = union_graph(built.dataset)
+    kept = reasoning_input(asserted)
     assert not list(kept.triples((None, SKG.startDate, None)))
     assert not list(kept.subjects(RDF.type, SKG.Statement))
+    assert not list(kept.triples((None, RDF.type, OWL.Class)))  # the ontology comes from its file
+    assert {s for s in kept.subjects() if not str(s).startswith((str(KG), str(DOC)))} == set()
+    assert (KG["cds-1"], SKG.coChairedBy, KG.ostp) in kept
 
 
-def test_inconsistency_is_explained_with_source_lines(built):
+def test_hermit_reads_the_ontology_file_as_it_is(built, owl_file, tmp_path):
+    """An axiom added to the RDF/XML file (and nowhere else) decides the outcome: JAXA is an
+    agency, so declaring agencies disjoint with organizations makes the data inconsistent."""
+    text = owl_file.read_text(encoding="utf-8")
+    axiom = (f'<owl:Class rdf:about="{SKG.Agency}"><owl:disjointWith rdf:resource="{SKG.Organization}"/>'
+             "</owl:Class>\n</rdf:RDF>")
+    changed = tmp_path / OWL_FILE
+    changed.write_text(text.replace("</rdf:RDF>", axiom), encoding="utf-8")
+    with pytest.raises(SourceError):
+        reason(union_graph(built.dataset), Origins.of(built.corpus), changed)
+
+
+def test_inconsistency_is_explained_with_source_lines(built, owl_file):
     data = union_graph(built.dataset)
     data.add((KG["cds-1"], SKG.eventStatus, SKG.Planned))
     origins = Origins.of(built.corpus)
     origins.facts[(KG["cds-1"], SKG.eventStatus, SKG.Planned)] = Where("sources/annotations/x.yaml", 7)
     with pytest.raises(SourceError) as caught:
-        reason(data, origins)
+        reason(data, origins, owl_file)
     text = str(caught.value)
     assert "sources/annotations/x.yaml:7: kg:cds-1 has two values for skg:eventStatus" in text
     assert "skg:Held" in text and "skg:Planned" in text and "Exception" not in text
 
 
 def test_disjoint_classes_are_explained(built):
-    data = reasoning_input(union_graph(built.dataset))
+    data = union_graph(built.dataset)
     data.add((KG.jaxa, SKG.heldIn, KG.tokyo))  # heldIn's domain is Event, disjoint with Organization
     problems = explain(data, Origins.of(built.corpus))
     assert any("kg:jaxa cannot be both" in p.message and "skg:Event" in p.message
@@ -97,4 +120,4 @@ def test_missing_java_skips_with_a_warning(scratch, monkeypatch, capsys):
     assert main(["--root", str(scratch.root), "build", "--quiet"]) == 0
     err = capsys.readouterr().err
     assert "warning: OWL reasoning skipped: no Java runtime" in err and "Traceback" not in err
-    assert "graph:inferred" not in (scratch.output / "spacekg.trig").read_text(encoding="utf-8")
+    assert not list(ox.parse(path=str(scratch.output / "spacekg-inferred.trig"), format=ox.RdfFormat.TRIG))

@@ -1,5 +1,6 @@
 """Every export parses back, with rdflib and with pyoxigraph, to the graph that was built; an
-independent parser (raptor's rapper) reads the Turtle; owlready2 loads the ontology."""
+independent parser (raptor's rapper) reads the Turtle; owlready2 loads the ontology's RDF/XML.
+tests/test_independent_tools.py checks the files with tools spacekg does not use."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from rdflib import Dataset, Graph, Literal
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, XSD
 
-from spacekg.exports.rdf import union_graph
+from spacekg.exports.owl import OWL_FILE
+from spacekg.exports.prefixes import needs_escape
+from spacekg.exports.rdf import INFERRED_FILE, union_graph
 from spacekg.ingest import INFERRED_GRAPH
-from spacekg.namespaces import SKG
+from spacekg.namespaces import KG, SKG
 
 
 def rdf11(graph: Graph) -> Graph:
@@ -41,17 +44,9 @@ def named_graphs(dataset: Dataset) -> dict:
     return graphs
 
 
-def built_graphs(built) -> dict:
-    """Graph name → graph for every named graph a build exports: the store's and graph:inferred."""
-    graphs = named_graphs(built.dataset)
-    inferred = graphs[INFERRED_GRAPH] = Graph()
-    for triple in built.inferred:
-        inferred.add(triple)
-    return graphs
-
-
 def same_dataset(parsed: Dataset, built) -> None:
-    expected, actual = built_graphs(built), named_graphs(parsed)
+    """The parsed named graphs are those of the build's store (graph:inferred is in a file of its own)."""
+    expected, actual = named_graphs(built.dataset), named_graphs(parsed)
     assert sorted(actual) == sorted(expected)
     for name, graph in expected.items():
         assert same(actual[name], graph), name
@@ -77,13 +72,18 @@ def asserted(built) -> Graph:
     return union_graph(built.dataset)
 
 
-def test_inferred_graph_is_in_trig_but_not_in_turtle(built, asserted, layout):
+def test_inferred_graph_is_in_a_file_of_its_own(built, asserted, layout):
     assert len(built.inferred) > 100
     assert not any(triple in asserted for triple in built.inferred)
-    trig = Dataset()
-    trig.parse(layout.output / "spacekg.trig", format="trig")
-    assert set(trig.graph(INFERRED_GRAPH)) == set(built.inferred)
+    inferred = Dataset()
+    inferred.parse(layout.output / INFERRED_FILE, format="trig")
+    assert set(named_graphs(inferred)) == {INFERRED_GRAPH}
+    assert set(inferred.graph(INFERRED_GRAPH)) == set(built.inferred)
     assert INFERRED_GRAPH not in {graph.identifier for graph in built.dataset.graphs()}
+    for name, format in [("spacekg.trig", ox.RdfFormat.TRIG), ("spacekg.nq", ox.RdfFormat.N_QUADS),
+                         ("spacekg.jsonld", ox.RdfFormat.JSON_LD)]:
+        names = {quad.graph_name for quad in ox.parse(path=str(layout.output / name), format=format)}
+        assert ox.NamedNode(str(INFERRED_GRAPH)) not in names, name
 
 
 @pytest.mark.parametrize("name, format", [("spacekg.ttl", "turtle"), ("spacekg.nt", "nt")])
@@ -114,15 +114,14 @@ def test_nquads_parse_back_with_rdflib(layout, built):
     same_dataset(parsed, built)
 
 
-def test_jsonld_parses_back(layout, built):
+def test_jsonld_parses_back_with_rdflib(layout, built):
     parsed = Dataset()
     parsed.parse(layout.output / "spacekg.jsonld", format="json-ld")
-    graphs = named_graphs(parsed)
-    if graphs:  # JSON-LD written with its named graphs
-        same_dataset(parsed, built)
-    else:  # JSON-LD written as one graph
-        assert same(Graph().parse(layout.output / "spacekg.jsonld", format="json-ld"),
-                          union_graph(built.dataset))
+    same_dataset(parsed, built)
+
+
+def test_jsonld_parses_back_with_pyoxigraph(layout, built):
+    same_dataset(oxigraph_roundtrip(layout.output / "spacekg.jsonld", ox.RdfFormat.JSON_LD), built)
 
 
 def test_rapper_reads_the_turtle(layout, asserted):
@@ -134,15 +133,31 @@ def test_rapper_reads_the_turtle(layout, asserted):
     assert count and int(count.group(1)) == len(asserted)
 
 
-def test_owlready2_loads_the_ontology(layout, tmp_path):
+def test_the_owl_file_is_the_ontology(layout, built):
+    assert same(Graph().parse(layout.output / OWL_FILE, format="xml"), Graph().parse(layout.ontology, format="turtle"))
+
+
+def test_owlready2_loads_the_ontology(layout, built):
     import owlready2
 
-    path = tmp_path / "spacekg.nt"
     ontology = Graph().parse(layout.ontology, format="turtle")
-    ontology.serialize(path, format="nt", encoding="utf-8")
     world = owlready2.World()
-    world.get_ontology(path.as_uri()).load(format="ntriples")
+    world.get_ontology((layout.output / OWL_FILE).as_uri()).load()
     loaded = {c.iri for c in world.classes() if c.iri.startswith(str(SKG._NS))}
     declared = {str(c) for c in ontology.subjects(RDF.type, OWL.Class) if str(c).startswith(str(SKG._NS))}
     world.close()
     assert loaded == declared and len(declared) > 40
+
+
+def test_no_iri_of_the_graph_is_written_with_an_escape(built, layout):
+    """Every IRI the Turtle-family files abbreviate has a local name that needs no backslash."""
+    iris = set()
+    for quad in ox.parse(path=str(layout.output / "spacekg.nq"), format=ox.RdfFormat.N_QUADS):
+        iris |= {term.value for term in (quad.subject, quad.predicate, quad.object, quad.graph_name)
+                 if isinstance(term, ox.NamedNode)}
+    assert len(iris) > 1000
+    assert sorted(iri for iri in iris if needs_escape(iri)) == []
+    assert needs_escape(str(KG["a/b"])) and needs_escape(str(KG["ends-with."])) and not needs_escape(str(KG["cds-1"]))
+    for name in ("spacekg.trig", "spacekg.ttl", INFERRED_FILE):
+        text = (layout.output / name).read_text(encoding="utf-8")
+        assert not re.search(r"(?m)^[^\"]*\b[A-Za-z]+:[^\s\"<>]*\\", text), f"{name}: a prefixed name with an escape"

@@ -11,6 +11,7 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
+from spacekg.exports.rdf import FILES
 from spacekg.ingest import REGISTRY_GRAPH, document_graph
 from spacekg.namespaces import KG, SKG
 from spacekg.ontology import Schema, load_ontology
@@ -145,7 +146,7 @@ def test_worker_processes_write_the_same_files(tmp_path, monkeypatch):
     from spacekg.sources import load
 
     def graph_files(layout):
-        return {p.name: p.read_bytes() for p in sorted(layout.output.glob("spacekg.*"))}
+        return {p.name: p.read_bytes() for p in sorted(layout.output.glob("spacekg*.*"))}
 
     one = copy_project(tmp_path / "one")
     building.build(one, say=lambda _: None)
@@ -153,5 +154,5 @@ def test_worker_processes_write_the_same_files(tmp_path, monkeypatch):
     monkeypatch.setattr(load, "PARALLEL_BYTES", 0)
     many = copy_project(tmp_path / "many")
     building.build(many, say=lambda _: None)
-    assert set(graph_files(one)) == {"spacekg.ttl", "spacekg.trig", "spacekg.nq", "spacekg.nt", "spacekg.jsonld"}
+    assert set(graph_files(one)) == set(FILES)
     assert graph_files(one) == graph_files(many)

@@ -143,7 +143,7 @@ def write_graph(ontology: Graph, corpus: Corpus, folder: Path, say: Callable[[st
     """Stream the graph into N-Quads and N-Triples and, from a second thread, the Oxigraph store."""
     say(f"ingesting {len(corpus.statements)} statements from {len(corpus.documents)} documents "
         "into N-Quads, N-Triples and the Oxigraph store")
-    rdf = RdfFiles(folder)
+    rdf = RdfFiles(folder, ontology)
     store = StoreWriter(folder, rdf.nquads_path)
     ingest = Ingest(ontology, corpus)
     parallel = sum(len(s.facts) for s in corpus.statements) > PARALLEL_FACTS

@@ -28,6 +28,7 @@ DOC = Namespace(BASE + "doc/")  # source documents
 STMT = Namespace(BASE + "statement/")  # statement nodes: {doc}/{statement}/{fact}
 QUOTE = Namespace(BASE + "quote/")  # quote anchors: {doc}/{statement}
 GRAPH = Namespace(BASE + "graph/")  # named graphs in the TriG export
+DOC_GRAPH = Namespace(BASE + "graph/doc/")  # the named graph of each source document
 
 COMPREHENSIVE_DIALOGUE = KG["comprehensive-dialogue-on-space"]  # the series the statistics are about
 
@@ -182,6 +183,9 @@ class SKG(DefinedNamespace):
     mirrors: URIRef
     retrieved: URIRef
     paraphrase: URIRef
+
+    # Datatypes
+    CalendarDate: URIRef
 
 
 def make_graph(**kwargs) -> Graph:

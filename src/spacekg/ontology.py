@@ -14,6 +14,9 @@ from .errors import SpacekgError
 from .namespaces import SKG, make_graph
 
 DATE_TYPES = frozenset({XSD.date, XSD.gYearMonth, XSD.gYear})
+# The ontology's datatype of dates (defined there as any literal, to stay in OWL 2 DL): a value of
+# a property with this range is written in one of DATE_TYPES.
+CALENDAR_DATE = SKG.CalendarDate
 
 
 def read_turtle(path: Path, what: str, shown: str | None = None) -> Graph:
@@ -110,6 +113,8 @@ def _inherited(graph: Graph, prop: URIRef, which: URIRef) -> frozenset[URIRef]:
                 values.update(Collection(graph, members) if members else [])
             else:
                 values.add(value)
+        if CALENDAR_DATE in values:
+            values = (values - {CALENDAR_DATE}) | DATE_TYPES
         if values:
             return frozenset(values)
     return frozenset()

@@ -1,16 +1,21 @@
 """Upload the build to a triple store with the SPARQL 1.1 Graph Store Protocol (`spacekg push`).
 
 One HTTP PUT of output/spacekg.nt (N-Triples, which every Turtle parser reads) to
-``ENDPOINT?graph=IRI`` replaces that named graph in Virtuoso, Fuseki or GraphDB. Digest and basic
-authentication are both offered; the server picks.
+``ENDPOINT?graph=IRI`` replaces that named graph in Virtuoso, Fuseki, GraphDB or an Oxigraph
+server. HTTP is httpx's, and so is authentication: digest or basic, whichever the store asks for.
+
+A store that asks for authentication answers a PUT without it with 401 — often before reading
+the body, closing the connection while a large upload is still being sent. So a HEAD request
+of the same URL comes first: its challenge tells the scheme, and httpx's DigestAuth, having
+answered it, keeps it and signs the PUT before sending it. Where reading is open and writing is
+not, the PUT's own 401 tells the scheme and the PUT is sent again.
 """
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.parse
-import urllib.request
 from dataclasses import dataclass
+
+import httpx
 
 from .errors import NotBuiltError, SpacekgError
 from .namespaces import GRAPH
@@ -18,6 +23,8 @@ from .paths import Layout
 
 EXPORT = "spacekg.nt"
 DEFAULT_GRAPH = GRAPH["spacekg"]  # the graph a push replaces unless told otherwise
+CONTENT_TYPE = "text/turtle; charset=utf-8"  # N-Triples is Turtle; stores that know only Turtle read it
+PROBE = {"Accept": "text/turtle"}
 
 
 class PushError(SpacekgError):
@@ -37,76 +44,48 @@ def push(layout: Layout, endpoint: str, graph: str | None = None, user: str | No
     path = layout.output / EXPORT
     if not path.is_file():
         raise NotBuiltError(layout.relative(path))
-    if urllib.parse.urlsplit(endpoint).scheme not in ("http", "https"):
+    try:
+        url = httpx.URL(endpoint)
+    except httpx.InvalidURL:
+        url = None
+    if url is None or url.scheme not in ("http", "https") or not url.host:
         raise PushError(f"not an HTTP URL: '{endpoint}'",
                         hint="give the store's Graph Store Protocol URL, e.g. http://localhost:8890/sparql-graph-crud-auth")
     graph = graph or str(DEFAULT_GRAPH)
     body = path.read_bytes()
-    separator = "&" if urllib.parse.urlsplit(endpoint).query else "?"
-    url = f"{endpoint}{separator}{urllib.parse.urlencode({'graph': graph})}"
-    request = urllib.request.Request(url, data=body, method="PUT",
-                                     headers={"Content-Type": "text/turtle; charset=utf-8"})
+    target = url.copy_merge_params({"graph": graph})
     try:
-        if user is not None:
-            _authorize_ahead(request, endpoint, user, password or "", timeout)
-        status = _put(_opener(endpoint, user, password), request, timeout)
-    except urllib.error.HTTPError as error:
-        detail = error.read(300).decode("utf-8", errors="replace").strip()
-        hint = ("check --user and --password" if error.code in (401, 403)
-                else "check that the URL is the store's Graph Store Protocol endpoint")
-        raise PushError(f"the store answered HTTP {error.code} {error.reason}: {detail}", hint=hint) from None
-    except (urllib.error.URLError, OSError) as error:
-        reason = getattr(error, "reason", error)
-        if user is not None and isinstance(reason, (BrokenPipeError, ConnectionResetError)):
+        with httpx.Client(timeout=timeout) as client:
+            headers = {"Content-Type": CONTENT_TYPE}
+            auth = _authentication(client.head(target, headers=PROBE), user, password) if user is not None else None
+            if isinstance(auth, httpx.DigestAuth):
+                client.head(target, headers=PROBE, auth=auth)  # answers the challenge, which auth keeps
+            response = client.put(target, content=body, headers=headers, auth=auth)
+            if auth is None and response.status_code == 401:  # reading was open, writing is not
+                auth = _authentication(response, user, password)
+                if auth is not None:
+                    response = client.put(target, content=body, headers=headers, auth=auth)
+    except httpx.TransportError as error:
+        if user is not None and isinstance(error, (httpx.WriteError, httpx.RemoteProtocolError)):
             raise PushError(f"{endpoint} refused the upload before reading it (authentication failed?)",
                             hint="check --user and --password") from None
-        raise PushError(f"cannot reach {endpoint}: {getattr(error, 'reason', error)}",
-                        hint="is the store running and the URL right?") from None
-    return Pushed(graph, body.count(b"\n"), status)
+        raise PushError(f"cannot reach {endpoint}: {error}", hint="is the store running and the URL right?") from None
+    if response.is_error:
+        detail = response.text[:300].strip()
+        hint = ("check --user and --password" if response.status_code in (401, 403)
+                else "check that the URL is the store's Graph Store Protocol endpoint")
+        raise PushError(f"the store answered HTTP {response.status_code} {response.reason_phrase}: {detail}",
+                        hint=hint)
+    return Pushed(graph, body.count(b"\n"), response.status_code)
 
 
-def _authorize_ahead(request, endpoint: str, user: str, password: str, timeout: float) -> None:
-    """Answer a digest challenge before sending the body: a store that challenges a large PUT may
-    close the connection while the body is still being sent. The challenge comes from a bodyless
-    request; the response to it is computed by urllib's own digest handler."""
-    probe = urllib.request.Request(request.full_url, method="GET", headers={"Accept": "text/turtle"})
-    try:
-        urllib.request.urlopen(probe, timeout=timeout).close()
-        return  # no authentication asked for reading: let the PUT find out
-    except urllib.error.HTTPError as error:
-        challenge = error.headers.get("WWW-Authenticate", "")
-        error.close()
-        if error.code != 401 or not challenge.lower().startswith("digest "):
-            return
-    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-    passwords.add_password(None, endpoint, user, password)
-    digest = urllib.request.HTTPDigestAuthHandler(passwords)
-    fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(challenge[len("digest "):]))
-    authorization = digest.get_authorization(request, fields)
-    if authorization:
-        request.add_unredirected_header("Authorization", f"Digest {authorization}")
-
-
-def _put(opener, request, timeout: float, attempts: int = 3) -> int:
-    """Send the PUT; a server that challenges for authentication may close the connection while
-    the body is still being sent (a broken pipe before its 401 is read): then try again."""
-    for attempt in range(attempts):
-        try:
-            with opener.open(request, timeout=timeout) as response:
-                return response.status
-        except urllib.error.URLError as error:
-            if not isinstance(error.reason, (BrokenPipeError, ConnectionResetError)) or attempt == attempts - 1:
-                raise
-        except (BrokenPipeError, ConnectionResetError):
-            if attempt == attempts - 1:
-                raise
-    raise AssertionError("unreachable")
-
-
-def _opener(endpoint: str, user: str | None, password: str | None):
-    if user is None:
-        return urllib.request.build_opener()
-    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-    passwords.add_password(None, endpoint, user, password or "")
-    return urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(passwords),
-                                       urllib.request.HTTPBasicAuthHandler(passwords))
+def _authentication(answer: httpx.Response, user: str | None, password: str | None) -> httpx.Auth | None:
+    """The authentication that ``answer`` (a 401) asks for, or None (no user, or no challenge)."""
+    scheme = answer.headers.get("WWW-Authenticate", "").split(" ", 1)[0].lower()
+    if user is None or answer.status_code != 401:
+        return None
+    if scheme == "digest":
+        return httpx.DigestAuth(user, password or "")
+    if scheme == "basic":
+        return httpx.BasicAuth(user, password or "")
+    return None

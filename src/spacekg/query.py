@@ -228,7 +228,7 @@ def open_graph(layout: Layout, inferred: bool = False, store: str = "oxigraph"):
     """The built graph to query: the asserted named graphs only, or with the inferred graph too.
 
     ``store``: "oxigraph" (output/store/, opened read-only; with ``inferred``, output/spacekg.trig
-    loaded into memory) or "memory" (rdflib, parsing output/spacekg.trig)."""
+    and spacekg-inferred.trig loaded into memory) or "memory" (rdflib, parsing those files)."""
     from .store import open_dataset
 
     return open_dataset(layout, store=store, inferred=inferred)

@@ -2,14 +2,15 @@
 
 A build writes the store next to the RDF files (:class:`StoreWriter`), in the staging folder, so
 that a failed build leaves the previous store in place. The store holds the asserted named graphs
-only (graph:ontology, graph:registry, one graph:doc/ID per document); the reasoner's graph:inferred
-is in output/spacekg.trig and spacekg.nq alone. :func:`open_dataset` gives the built
-dataset through rdflib's API, held by one of two stores:
+only (graph:ontology, graph:registry, one graph:doc/ID per document), as do output/spacekg.trig,
+spacekg.nq and spacekg.jsonld; the reasoner's graph:inferred is in output/spacekg-inferred.trig.
+:func:`open_dataset` gives the built dataset through rdflib's API, held by one of two stores:
 
 ``oxigraph``
     the on-disk Oxigraph store, opened read-only in milliseconds; SPARQL runs natively in
-    Oxigraph. With the inferred graph (or without a built store), output/spacekg.trig is loaded
-    into an in-memory Oxigraph store instead (only small builds have an inferred graph).
+    Oxigraph. With the inferred graph (or without a built store), output/spacekg.trig (and
+    spacekg-inferred.trig) is loaded into an in-memory Oxigraph store instead (only small builds
+    have an inferred graph).
 ``memory``
     rdflib's own in-memory store, filled by parsing output/spacekg.trig (slow on large graphs).
 
@@ -29,6 +30,7 @@ import pyoxigraph as ox
 from rdflib import Dataset
 
 from .errors import NotBuiltError, SpacekgError
+from .exports.rdf import INFERRED_FILE
 from .namespaces import bind_prefixes
 from .oxigraph import ExactOxigraphStore, dataset_over, rewritten
 from .paths import Layout
@@ -59,15 +61,14 @@ def open_dataset(layout: Layout, store: str | None = None, inferred: bool = Fals
     path = layout.output / BUILT_DATASET
     if not path.is_file():
         raise NotBuiltError(layout.relative(path))
+    entailed = layout.output / INFERRED_FILE
+    extra = [entailed] if inferred and entailed.is_file() else []
     if store == "oxigraph":
-        return _load_into_oxigraph(path, folder / _EXACT, inferred)
-    from .ingest import INFERRED_GRAPH
-
+        return _load_into_oxigraph([path, *extra], folder / _EXACT)
     dataset = Dataset(default_union=True)
     bind_prefixes(dataset)
-    dataset.parse(path, format="trig")
-    if not inferred:
-        dataset.remove_graph(INFERRED_GRAPH)
+    for trig in [path, *extra]:
+        dataset.parse(trig, format="trig")
     return dataset
 
 
@@ -88,18 +89,16 @@ def _exact_table(path: Path) -> Iterator[ox.Quad]:
             yield ox.Quad(triple.subject, triple.predicate, triple.object)
 
 
-def _load_into_oxigraph(trig: Path, exact: Path, inferred: bool) -> Dataset:
-    """output/spacekg.trig in an in-memory Oxigraph store, with or without graph:inferred."""
-    from .ingest import INFERRED_GRAPH
-
+def _load_into_oxigraph(files: list[Path], exact: Path) -> Dataset:
+    """TriG files of the build (output/spacekg.trig, perhaps with spacekg-inferred.trig) in an
+    in-memory Oxigraph store."""
     database = ox.Store()
-    database.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG, lenient=True)  # our own output
-    if not inferred:
-        database.remove_graph(ox.NamedNode(str(INFERRED_GRAPH)))
+    for trig in files:
+        database.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG, lenient=True)  # our own output
     if exact.is_file():  # the build's table covers every literal (the reasoner infers none)
         table = _exact_table(exact)
     else:
-        table = rewritten(ox.parse(path=str(trig), format=ox.RdfFormat.TRIG))
+        table = rewritten(ox.parse(path=str(files[0]), format=ox.RdfFormat.TRIG))
     return dataset_over(ExactOxigraphStore(database, exact=table))  # a copy: changes are the caller's
 
 

@@ -1,10 +1,13 @@
 """OWL reasoning with owlready2 and HermiT: consistency of ontology plus data, and entailments.
 
-The reasoner sees the ontology, the registry and the direct facts, converted to N-Triples
-(owlready2 does not read Turtle). Statement nodes and quote anchors stay out (they reify facts
-and add nothing to reason about), and so do date literals: xsd:date, xsd:gYearMonth and xsd:gYear
-are not in the OWL 2 datatype map. What follows from the data — super-classes, super-properties,
-inverse and transitive properties — is returned as triples for the graph ``graph:inferred``.
+HermiT reads the ontology as users get it, the RDF/XML file spacekg.owl (OWL 2 DL, see
+ontology/spacekg.ttl), with no option that skips what it cannot handle, and beside it the facts
+about entities and documents (the registry and the direct facts, as N-Triples). Statement nodes
+and quote anchors stay out (they reify facts and add nothing to reason about), and so do date
+values: HermiT reads only literals of the OWL 2 datatype map, which has no xsd:date,
+xsd:gYearMonth or xsd:gYear (the SHACL shapes and the violation queries check dates). What
+follows — super-classes, super-properties, inverse and transitive properties — is returned as
+triples for the graph ``graph:inferred``.
 
 An inconsistency is explained without the reasoner's own output: :func:`explain` looks for the
 usual causes (an individual in two disjoint classes, two values for a functional property) and
@@ -25,7 +28,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 
 from ..errors import Problem, SourceError, SpacekgError
-from ..namespaces import DOC, KG, QUOTE, STMT, make_graph
+from ..namespaces import DOC, KG, make_graph
 from ..ontology import DATE_TYPES
 from .where import Origins, short
 
@@ -56,11 +59,12 @@ def java_problem() -> str | None:
 
 
 def reasoning_input(asserted: Graph) -> Graph:
-    """The part of the asserted graph given to the reasoner (see the module docstring)."""
+    """The facts given to the reasoner beside the ontology: those about entities and documents,
+    without date values (see the module docstring)."""
     kept = make_graph()
-    skipped_subjects = (str(STMT), str(QUOTE))
+    subjects = (str(KG), str(DOC))
     for s, p, o in asserted:
-        if str(s).startswith(skipped_subjects):
+        if not str(s).startswith(subjects):
             continue
         if isinstance(o, Literal) and o.datatype in DATE_TYPES:
             continue
@@ -68,11 +72,13 @@ def reasoning_input(asserted: Graph) -> Graph:
     return kept
 
 
-def reason(asserted: Graph, origins: Origins) -> Reasoned:
+def reason(asserted: Graph, origins: Origins, ontology: Path) -> Reasoned:
     """Check consistency and return the entailed triples about the graph's entities and documents.
 
-    Raises SourceError (exit 1) when ontology plus data are inconsistent, SpacekgError (exit 2)
-    when the reasoner fails for another reason; returns ``skipped`` when Java is not available.
+    ``asserted`` holds the ontology and the data; ``ontology`` is the ontology's RDF/XML file,
+    which HermiT reads as it is. Raises SourceError (exit 1) when ontology plus data are
+    inconsistent, SpacekgError (exit 2) when the reasoner fails for another reason; returns
+    ``skipped`` when Java is not available.
     """
     import time
 
@@ -82,27 +88,27 @@ def reason(asserted: Graph, origins: Origins) -> Reasoned:
                                 "(Debian: default-jre-headless) to check consistency")
     data = reasoning_input(asserted)
     started = time.perf_counter()
-    world = _reasoned_world(data, origins)
+    world = _reasoned_world(ontology, data, asserted, origins)
     inferred = _entailments(world, asserted)
     world.close()
     return Reasoned(inferred=inferred, seconds=time.perf_counter() - started)
 
 
-def _reasoned_world(data: Graph, origins: Origins):
+def _reasoned_world(ontology: Path, data: Graph, asserted: Graph, origins: Origins):
     import owlready2
 
     with tempfile.TemporaryDirectory(prefix="spacekg-reasoning-") as folder:
-        path = Path(folder) / "graph.nt"
+        path = Path(folder) / "facts.nt"
         data.serialize(path, format="nt", encoding="utf-8")
         world = owlready2.World()
         try:
-            ontology = world.get_ontology(path.as_uri()).load(format="ntriples")
-            with ontology:
-                owlready2.sync_reasoner_hermit(world, infer_property_values=True,
-                                               ignore_unsupported_datatypes=True, debug=0)
+            world.get_ontology(ontology.resolve().as_uri()).load(format="rdfxml")
+            facts = world.get_ontology(path.as_uri()).load(format="ntriples")
+            with facts:
+                owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError:
             world.close()
-            problems = explain(data, origins) or [Problem(
+            problems = explain(asserted, origins) or [Problem(
                 "ontology/spacekg.ttl", 0, "the ontology and the data are inconsistent, and no single "
                 "disjoint-class or functional-property clash explains it", hint=INCONSISTENT_HINT)]
             raise SourceError(problems) from None

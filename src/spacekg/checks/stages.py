@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Problem, SourceError
+from ..exports.owl import OWL_FILE, write_owl
+from ..ingest import ONTOLOGY_GRAPH
 from .reasoning import Reasoned, reason
 from .shacl import load_shapes, validate_shapes
 from .violations import check_violations
@@ -43,16 +46,23 @@ def check_reasoning(result, layout, folder: Path, say) -> None:
     if _too_large(result, "OWL reasoning"):
         return
     say("reasoning with HermiT (OWL)")
-    outcome = add_inferences(result)
+    outcome = add_inferences(result, folder / OWL_FILE)
     if outcome.skipped:
         print(f"warning: {outcome.skipped}", file=sys.stderr)
     else:
         say(f"consistent; {len(outcome.inferred)} inferred triples in {outcome.seconds:.1f} s")
 
 
-def add_inferences(result) -> Reasoned:
-    """Reason over the asserted graph; what follows goes to ``result.inferred`` (→ graph:inferred)."""
-    outcome = reason(result.asserted, Origins.of(result.corpus))
+def add_inferences(result, ontology: Path | None = None) -> Reasoned:
+    """Reason over the asserted graph; what follows goes to ``result.inferred`` (→ graph:inferred).
+
+    ``ontology``: the ontology's RDF/XML as the build wrote it; without it, the ontology graph of
+    ``result`` is written to a scratch folder the same way.
+    """
+    if ontology is None:
+        with tempfile.TemporaryDirectory(prefix="spacekg-ontology-") as folder:
+            return add_inferences(result, write_owl(result.dataset.graph(ONTOLOGY_GRAPH), Path(folder)))
+    outcome = reason(result.asserted, Origins.of(result.corpus), ontology)
     if not outcome.skipped:
         result.inferred = sorted(outcome.inferred)
     return outcome

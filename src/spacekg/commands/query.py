@@ -26,7 +26,8 @@ def register(subparsers) -> None:
                         help="oxigraph: the built store in output/store/ (default, fast); "
                              "memory: rdflib's in-memory store, parsing output/spacekg.trig")
     parser.add_argument("--inferred", action="store_true",
-                        help="include the inferred graph (entailments) as well as the asserted facts")
+                        help="include the inferred graph (entailments, output/spacekg-inferred.trig) "
+                             "as well as the asserted facts")
     parser.add_argument("--max-width", type=int, default=72, metavar="N",
                         help="in a table, cut cells longer than N characters (0: never; default 72)")
     parser.set_defaults(run=run)

@@ -1,12 +1,15 @@
-"""The RDF exports: Turtle and N-Triples (the asserted triples), TriG, N-Quads and JSON-LD (every
-named graph, the reasoner's graph:inferred included).
+"""The RDF exports: Turtle and N-Triples (the asserted triples), TriG, N-Quads and JSON-LD (the
+asserted named graphs), the reasoner's graph:inferred apart in spacekg-inferred.trig, and the
+ontology as RDF/XML (spacekg.owl, see :mod:`.owl`).
 
 :class:`RdfFiles` writes N-Quads and N-Triples while the graph streams by (see ``ingest.chunks``),
 then derives TriG, JSON-LD and Turtle from those two files, with pyoxigraph's parsers and
-serializers throughout. The files keep the stream's fixed order, so the same sources give
-byte-identical files. Turtle of a small graph is written by rdflib, whose nesting of a subject's
-statements reads better; rdflib's Turtle writer takes minutes on a million triples, so a large
-graph's Turtle is pyoxigraph's.
+serializers throughout (JSON-LD: see :mod:`.jsonld`), with the prefixes of :mod:`.prefixes`. The
+files keep the stream's fixed order, so the same sources give byte-identical files. Every file
+that users load as it is holds the asserted graphs only: loaded into a store whose default graph
+is the union of the named graphs, it answers as `spacekg query` does. Turtle of a small graph is
+written by rdflib, whose nesting of a subject's statements reads better; rdflib's Turtle writer
+takes minutes on a million triples, so a large graph's Turtle is pyoxigraph's.
 """
 
 from __future__ import annotations
@@ -19,22 +22,31 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
 from ..ingest import INFERRED_GRAPH, Chunk, Ingest
-from ..namespaces import PREFIXES, make_graph
+from ..namespaces import make_graph
 from ..parallel import map_jobs, stream_jobs
 from ..oxigraph import ExactOxigraphStore, to_oxigraph
+from .jsonld import COMPACTED_UP_TO, context, write_jsonld
+from .owl import OWL_FILE, write_owl
+from .prefixes import EXPORT_PREFIXES
 
-FILES = ("spacekg.ttl", "spacekg.trig", "spacekg.nq", "spacekg.nt", "spacekg.jsonld")
+INFERRED_FILE = "spacekg-inferred.trig"  # graph:inferred alone, to load beside the others
+FILES = ("spacekg.ttl", "spacekg.trig", "spacekg.nq", "spacekg.nt", "spacekg.jsonld", INFERRED_FILE, OWL_FILE)
 # Up to this many triples, Turtle is written by rdflib.
 LARGE = 20_000
-_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 _INFERRED = to_oxigraph(INFERRED_GRAPH)
 
 
 class RdfFiles:
-    """The five exports in ``folder``: fed chunk by chunk, finished with the inferred triples."""
+    """The exports in ``folder``: fed chunk by chunk, finished with the inferred triples.
 
-    def __init__(self, folder: Path):
+    The ontology's RDF/XML is written at once (the reasoner reads it before the other files are
+    finished); the ontology also gives the JSON-LD its context.
+    """
+
+    def __init__(self, folder: Path, ontology: Graph):
         self.folder = folder
+        self.owl = write_owl(ontology, folder)
+        self._context = context(ontology)
         self.triples = 0  # distinct asserted triples written to N-Triples
         self.nquads_path = folder / "spacekg.nq"
         self._nquads = self.nquads_path.open("wb")
@@ -66,12 +78,13 @@ class RdfFiles:
         return self._nquads.tell()
 
     def finish(self, inferred: list[ox.Triple] = ()) -> list[Path]:
-        """Add graph:inferred to the graph files, write TriG, JSON-LD and Turtle; returns all paths."""
-        ox.serialize((ox.Quad(t.subject, t.predicate, t.object, _INFERRED) for t in inferred),
-                     self._nquads, ox.RdfFormat.N_QUADS)
+        """Write graph:inferred to its own TriG file, and TriG, JSON-LD and Turtle; returns all paths."""
         self.close()
         paths = {name: self.folder / name for name in FILES}
-        conversions = [(paths["spacekg.nq"], paths["spacekg.jsonld"], "JSON_LD"),
+        ox.serialize((ox.Quad(t.subject, t.predicate, t.object, _INFERRED) for t in inferred),
+                     str(paths[INFERRED_FILE]), ox.RdfFormat.TRIG, prefixes=EXPORT_PREFIXES)
+        compacted = self.triples <= COMPACTED_UP_TO  # else JSON-LD in expanded form, without a context
+        conversions = [(paths["spacekg.nq"], paths["spacekg.jsonld"], self._context if compacted else "JSON_LD"),
                        (paths["spacekg.nq"], paths["spacekg.trig"], "TRIG")]
         if self.triples <= LARGE:  # blank nodes keep their labels, which rdflib orders them by
             _as_graph(_read(paths["spacekg.nt"])).serialize(paths["spacekg.ttl"], format="turtle", encoding="utf-8")
@@ -125,10 +138,14 @@ def _read(path: Path):
     return ox.parse(path=str(path), format=ox.RdfFormat.from_extension(path.suffix[1:]), lenient=True)
 
 
-def _convert(job: tuple[Path, Path, str]) -> None:
-    """Write ``target`` in the named format from the statements of ``source``."""
+def _convert(job: tuple[Path, Path, str | dict]) -> None:
+    """Write ``target`` in the named format from the statements of ``source`` (a dict: JSON-LD
+    with that context)."""
     source, target, rdf_format = job
-    ox.serialize(_read(source), str(target), getattr(ox.RdfFormat, rdf_format), prefixes=_PREFIXES)
+    if isinstance(rdf_format, dict):
+        write_jsonld(source, target, rdf_format)
+    else:
+        ox.serialize(_read(source), str(target), getattr(ox.RdfFormat, rdf_format), prefixes=EXPORT_PREFIXES)
 
 
 def union_graph(dataset: Dataset) -> Graph:
