@@ -3,7 +3,8 @@
 The description of a node: every triple about it, every triple pointing at it (but the claims and
 quotes that rest on a document: its named graph holds those), the claims (statement nodes) about
 it and the parts it names with a fragment of its own IRI (a quote's selectors). The description of a named graph (graph:…) or of the ontology is the graph itself.
-Triples are sorted so that the same graph always gives the same bytes.
+Triples are sorted, and blank nodes (the ontology's) named canonically, so that the same graph
+always gives the same bytes.
 """
 
 from __future__ import annotations
@@ -49,8 +50,17 @@ def description(source: Source, iri: str) -> list[ox.Triple]:
             UNION {{ ?claim rdf:subject <{iri}> ; ?cp ?co }}
             UNION {{ <{iri}> ?has ?part . ?part ?pp ?po FILTER(STRSTARTS(STR(?part), "{iri}#")) }}
         }}"""
-    triples = source.store.query(query, prefixes=_PREFIXES, use_default_graph_as_union=True)
-    return sorted(set(triples), key=str)
+    triples = set(source.store.query(query, prefixes=_PREFIXES, use_default_graph_as_union=True))
+    if any(isinstance(term, ox.BlankNode) for triple in triples for term in (triple.subject, triple.object)):
+        triples = _canonical(triples)
+    return sorted(triples, key=str)
+
+
+def _canonical(triples: set[ox.Triple]) -> set[ox.Triple]:
+    """The triples with blank nodes named canonically (the store names them anew on each load)."""
+    dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)  # W3C RDF Dataset Canonicalization
+    return {quad.triple for quad in dataset}
 
 
 def serialize(triples: list[ox.Triple], extension: str) -> bytes:
