@@ -25,11 +25,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from memory import TreeMemory  # noqa: E402
 MAPPING = HERE / "rml" / "spacekg.rml.ttl"
 OUTPUT = "spacekg-morph.nt"
 # Morph-KGC drops a row whose value is one of these; its default ("" and "nan") would drop the empty
@@ -125,7 +126,7 @@ def run_morph_kgc(folder: Path, processes: int = 1, python: Path | None = None) 
         start = time.perf_counter()
         process = subprocess.Popen([str(python), "-m", "morph_kgc", "config.ini"], cwd=folder,
                                    stdout=log, stderr=subprocess.STDOUT)
-        tree = _TreeMemory(process.pid) if processes > 1 else None
+        tree = TreeMemory(process.pid) if processes > 1 else None
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -137,42 +138,8 @@ def run_morph_kgc(folder: Path, processes: int = 1, python: Path | None = None) 
               "morph_kgc_cpu_s": usage.ru_utime + usage.ru_stime,  # its processes', less sensitive to load
               "peak_rss_mb": usage.ru_maxrss / 1024}  # the largest of its processes (Linux: KiB)
     if tree is not None:
-        result["tree_peak_rss_mb"] = tree.stop()
+        result["tree_peak_rss_mb"], result["tree_peak_pss_mb"] = tree.stop()
     return result
-
-
-class _TreeMemory:
-    """Samples the summed resident memory of a process and its descendants (Linux /proc)."""
-
-    def __init__(self, pid: int, every: float = 0.2):
-        self.pid, self.every, self.peak = pid, every, 0
-        self._done = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
-
-    def stop(self) -> float:
-        self._done.set()
-        self._thread.join()
-        return self.peak / 1024
-
-    def _sample(self) -> None:
-        while not self._done.wait(self.every):
-            parents, rss = {}, {}
-            for entry in os.scandir("/proc"):
-                if entry.name.isdigit():
-                    try:
-                        status = Path(entry.path, "status").read_text()
-                    except OSError:
-                        continue
-                    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-                    parents[int(entry.name)] = int(fields["PPid"])
-                    rss[int(entry.name)] = int(fields.get("VmRSS", "0 kB").split()[0])
-            tree, grew = {self.pid}, True
-            while grew:
-                found = {pid for pid, parent in parents.items() if parent in tree} - tree
-                tree |= found
-                grew = bool(found)
-            self.peak = max(self.peak, sum(rss.get(pid, 0) for pid in tree))
 
 
 def count_triples(path: Path) -> tuple[int, int]:

@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -25,6 +26,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from corpus import generate  # noqa: E402
+from memory import TreeMemory  # noqa: E402
 
 from spacekg.parallel import workers  # noqa: E402
 
@@ -53,13 +55,25 @@ def measure(what: str, root: Path, limit: float) -> dict:
         command = [sys.executable, str(HERE / "measure.py"), "queries", str(root), store]
     else:
         command = [sys.executable, str(HERE / "measure.py"), what, str(root)]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=limit)
-    except subprocess.TimeoutExpired:
-        return {"error": f"did not finish within {limit:.0f} s"}
-    if done.returncode != 0:
-        return {"error": (done.stderr.strip().splitlines() or ["failed"])[-1][-160:]}
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen(command, stdout=out, stderr=err, text=True)
+        tree = TreeMemory(process.pid)
+        try:
+            process.wait(timeout=limit)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            tree.stop()
+            return {"error": f"did not finish within {limit:.0f} s"}
+        rss, pss = tree.stop()
+        out.seek(0)
+        err.seek(0)
+        if process.returncode != 0:
+            return {"error": (err.read().strip().splitlines() or ["failed"])[-1][-160:]}
+        result = json.loads(out.read().strip().splitlines()[-1])
+    result.setdefault("tree_peak_rss_mb", rss)
+    result.setdefault("tree_peak_pss_mb", pss)
+    return result
 
 
 def median_run(what: str, root: Path, limit: float, runs: int) -> dict:
@@ -103,6 +117,8 @@ def main() -> None:
     parser.add_argument("--limit", type=float, default=900, help="seconds allowed per measurement")
     parser.add_argument("--work", default=str(Path(tempfile.gettempdir()) / "spacekg-bench"))
     parser.add_argument("--out", default=str(HERE / "results.md"))
+    parser.add_argument("--reuse", action="store_true", help="measure corpora already generated in --work "
+                                                                 "(their ontology/ and queries/ refreshed)")
     parser.add_argument("--runs", type=int, default=3, help="runs of the build, the command and the peers "
                                                              "(the median is reported)")
     args = parser.parse_args()
@@ -110,8 +126,15 @@ def main() -> None:
     started = (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), os.getloadavg())
     results = {}
     for size in [int(s) for s in args.sizes.split(",")]:
-        root = generate(size, Path(args.work) / f"x{size}")
-        row = {"speed": speed()}
+        root = Path(args.work) / f"x{size}"
+        if args.reuse and (root / "sources").is_dir():
+            for folder in ("ontology", "queries"):
+                shutil.rmtree(root / folder, ignore_errors=True)
+                shutil.copytree(HERE.parent / folder, root / folder)
+            shutil.rmtree(root / "output", ignore_errors=True)
+        else:
+            root = generate(size, root)
+        row = {"speed": speed(), "load": os.getloadavg()}
         for what in kinds:
             if size > UP_TO[what]:
                 row[what] = {"error": "not run at this size (see UP_TO in benchmarks/run.py)"}
@@ -179,31 +202,36 @@ def report(results: dict, args, started: tuple, load_at_end: tuple) -> str:
              f"- run started {when}; load average (1, 5, 15 min) {_load(load_at_start)} at the start, "
              f"{_load(load_at_end)} at the end",
              "- machine speed: a fixed pure-Python loop (`speed()` in run.py) took "
-             + ", ".join(f"{row['speed']:.2f} s before {size}×" for size, row in results.items())
+             + ", ".join(f"{row['speed']:.2f} s before {size}× (load {_load(row.get('load', (0, 0, 0)))})"
+                         for size, row in results.items())
              + " (the same work: a larger figure means the host gave this machine less)", "",
              f"Command: `python benchmarks/run.py --sizes {args.sizes} --only {args.only} --limit {args.limit:.0f} "
              f"--runs {args.runs}`. Each measurement runs in its own process. The build, the command and the "
              f"peers ran {args.runs} times: the tables give the median run, with the fastest and slowest in "
              "brackets.", ""]
     lines += ["## Build", "",
-              "Read and verify the sources, make the graph, write N-Quads, N-Triples, TriG, JSON-LD and "
-              "Turtle, and finish the Oxigraph store (`build`); the whole `spacekg build -q` command with "
-              "its checks and views (`command`).", "",
-              "| size | statements | facts | triples | read+verify s | graph+N-Quads/N-Triples s | TriG/JSON-LD/Turtle s "
-              "| store wait s | build s | CPU s | statements/s | triples/s | peak MB (main / largest worker) "
-              "| command s |",
-              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+              "Read and verify the sources, write the graph into the five RDF files and the Oxigraph store "
+              "(`build`: the phases as the build announces them), then run the checks on the store (SHACL "
+              "twins, OWL rules, HermiT on the ontology: `build + checks`); the whole `spacekg build -q` "
+              "command with its checks and views (`command`). Memory: the peak of the whole process tree "
+              "(the measuring process, its worker processes and threads), summed resident memory (RSS, "
+              "which counts pages that forked workers share once in each of them) and summed proportional "
+              "memory (PSS, shared pages split between their sharers).", "",
+              "| size | statements | facts | triples | phases s | build s | build + checks s | checks s "
+              "| CPU s | triples/s | tree peak MB (RSS / PSS) | command s |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for size, row in results.items():
         b = row.get("build", {"error": "–"})
         command = _cell(row, "command", lambda c: _spread(c["total"], c))
         if "error" in b:
-            lines.append(f"| {size}× | {b['error']} |" + " |" * 11 + f" {command} |")
+            lines.append(f"| {size}× | {b['error']} |" + " |" * 9 + f" {command} |")
             continue
-        t = list(b["times"].values())
-        lines.append(f"| {size}× | {b['statements']} | {b['facts']} | {b['triples']} | "
-                     + " | ".join(f"{v:.1f}" for v in t) + f" | {_spread(b['total'], b)} | {b['cpu_s']:.1f} | "
-                     f"{b['statements'] / b['total']:.0f} | {b['triples'] / b['total']:.0f} | "
-                     f"{b['peak_rss_mb']:.0f} / {b['largest_child_rss_mb']:.0f} | {command} |")
+        phases = "; ".join(f"{name} {seconds:.1f}" for name, seconds in b["times"].items())
+        checked = b.get("total_checked", b["total"])
+        lines.append(f"| {size}× | {b['statements']} | {b['facts']} | {b['triples']} | {phases} | "
+                     f"{_spread(b['total'], b)} | {checked:.1f} | {checked - b['total']:.1f} | {b['cpu_s']:.1f} | "
+                     f"{b['triples'] / b['total']:.0f} | {b.get('tree_peak_rss_mb', 0):.0f} / "
+                     f"{b.get('tree_peak_pss_mb', 0):.0f} | {command} |")
     lines += ["", "## Peers on the same corpora, same run", "",
               "Morph-KGC (its own environment, see benchmarks/rml/) maps the same records, prepared as JSON "
               "by benchmarks/morph_kgc.py (not charged to it), to N-Triples, with as many processes "
@@ -213,7 +241,8 @@ def report(results: dict, args, started: tuple, load_at_end: tuple) -> str:
               "| rdflib baseline s | rdflib peak MB | rdflib s / build s |", "|---|---|---|---|---|---|---|---|---|"]
     for size, row in results.items():
         m, b, r = row.get("morph-kgc", {}), row.get("build", {}), row.get("rdflib", {})
-        ratio = f"{b['total'] / m['morph_kgc_s']:.2f}" if "total" in b and "morph_kgc_s" in m else "–"
+        ratio = (f"{b['total'] / m['morph_kgc_s']:.2f} ({b.get('total_checked', b['total']) / m['morph_kgc_s']:.2f} "
+                 "with checks)") if "total" in b and "morph_kgc_s" in m else "–"
         if "runs" in r:
             rdflib = f"{_spread(REPEATED['rdflib'](r), r)} | {r['peak_rss_mb']:.0f} | " + (
                 f"{REPEATED['rdflib'](r) / b['total']:.1f}" if "total" in b else "–")

@@ -3,6 +3,7 @@ nothing leaves the page, no script error, every node drawn, tooltips on hover, l
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -72,40 +73,182 @@ class Visit:
         tooltip.wait_for(state="visible", timeout=5_000)
         return tooltip.inner_text()
 
-    def hover_edge(self, source: str, label: str) -> str:
-        """Move the mouse onto the middle of a link (on its curve) and return the tooltip's text."""
+    def hover_edge(self, source: str, label: str | None = None, target: str | None = None) -> str:
+        """Move the mouse onto the middle of a link (on its curve) from ``source`` with that label or
+        to that target, and return the tooltip's text."""
         self.page.mouse.move(5, 5)
         self.page.evaluate("id => network.focus(id, {scale: 1.4})", source)
-        point = self.page.evaluate("""([source, label]) => {
-            const e = network.body.data.edges.get({filter: x => x.from === source && x.label === label})[0];
+        point = self.page.evaluate("""([source, label, target]) => {
+            const e = network.body.data.edges.get({filter: x => x.from === source &&
+                (label === null || x.label === label) && (target === null || x.to === target)})[0];
             const p = network.canvasToDOM(network.body.edges[e.id].edgeType.getPoint(0.5));
             const box = document.getElementById('mynetwork').getBoundingClientRect();
             return {x: p.x + box.left, y: p.y + box.top};
-        }""", [source, label])
+        }""", [source, label, target])
         self.page.mouse.move(point["x"] - 30, point["y"] - 30)
         self.page.mouse.move(point["x"], point["y"], steps=5)
         tooltip = self.page.locator("div.vis-tooltip")
         tooltip.wait_for(state="visible", timeout=5_000)
         return tooltip.inner_text()
 
+    def show(self, view: str):
+        """Switch the page to a view ("whole" or a node id) the way a reader does, and wait for it."""
+        if view == "whole":
+            self.page.click("#whole")
+        else:
+            self.page.select_option("#view", view)
+        self.wait_for_graph()
+
+    def drawn(self) -> dict:
+        """What the current view draws: node ids, the label boxes and the node shapes (canvas
+        coordinates), and the scale."""
+        self.page.evaluate("network.redraw()")
+        self.page.wait_for_timeout(50)
+        return self.page.evaluate("""() => {
+            const nodes = network.body.data.nodes.get(), labels = [], shapes = [];
+            nodes.forEach(n => {
+                const node = network.body.nodes[n.id], label = node.labelModule;
+                if (!n.caption) {
+                    shapes.push({id: n.id, left: node.x - node.shape.width / 2, right: node.x + node.shape.width / 2,
+                                 top: node.y - node.shape.height / 2, bottom: node.y + node.shape.height / 2});
+                }
+                if (label.elementOptions.label) {  // vis-network measures a label before moving it by vadjust
+                    const size = label.size, top = size.top + (label.fontOptions.vadjust || 0);
+                    labels.push({id: n.id, text: label.elementOptions.label, font: label.fontOptions.size,
+                                 left: size.left, right: size.left + size.width, top: top, bottom: top + size.height});
+                }
+            });
+            return {ids: nodes.filter(n => !n.caption).map(n => n.id), labels: labels, shapes: shapes,
+                    scale: network.getScale(), view: window.currentView};
+        }""")
+
     def close(self):
         self.page.close()
 
 
-def test_graph_page(browser, built, layout):
+def overlaps(a: dict, b: dict, margin: float = 0.5) -> bool:
+    return (a["left"] + margin < b["right"] and b["left"] + margin < a["right"]
+            and a["top"] + margin < b["bottom"] and b["top"] + margin < a["bottom"])
+
+
+def overlapping_labels(drawn: dict) -> list[tuple[str, str]]:
+    """Pairs of a label and another label or another node's shape that it covers."""
+    found = []
+    labels = drawn["labels"]
+    for i, a in enumerate(labels):
+        found += [(a["text"], b["text"]) for b in labels[i + 1:] if overlaps(a, b)]
+        found += [(a["text"], shape["id"]) for shape in drawn["shapes"] if shape["id"] != a["id"] and overlaps(a, shape)]
+    return found
+
+
+def neighbours(network, node: str) -> set[str]:
+    return (set(network.successors(node)) | set(network.predecessors(node))) - {node}
+
+
+def test_graph_page_opens_on_a_meeting_with_labels_clear_of_each_other(browser, built, layout):
+    """The page opens around the latest meeting: it and what is linked to it, every label readable and
+    none covering another label or node; so does the view around every other meeting."""
+    from spacekg.views.html import start_node
+
+    network = build_network(built.dataset)
+    start = start_node(network)
+    visit = Visit(browser, layout.output / "graph.html")
+    visit.wait_for_graph()
+    drawn = visit.drawn()
+    assert drawn["view"] == start and network.nodes[start]["category"] == "meeting"
+    assert set(drawn["ids"]) == {start} | neighbours(network, start)
+    assert int(visit.page.locator('#status [data-count="neighbours"]').inner_text()) == len(neighbours(network, start))
+    visit.page.screenshot(path=str(layout.output / "screenshot-graph.png"))
+    meetings = visit.page.evaluate("Array.from(document.querySelectorAll('#view option')).map(o => o.value)")
+    assert start in meetings and "whole" in meetings
+    for view in [start] + [m for m in meetings if m not in (start, "whole", "")]:
+        if view != start:
+            visit.show(view)
+            drawn = visit.drawn()
+        assert set(drawn["ids"]) == {view} | neighbours(network, view), view
+        assert not overlapping_labels(drawn), (view, overlapping_labels(drawn)[:5])
+        assert all(label["font"] * drawn["scale"] >= 8 for label in drawn["labels"]), view  # pixels on screen
+    assert visit.left_the_page == [] and visit.errors == []
+    visit.close()
+
+
+def test_graph_page_header_counts_are_queries_on_the_graph(browser, built, layout):
+    from spacekg.views.source import open_source
+
+    source = open_source(built.dataset)
+    member = 'FILTER(REGEX(STR(?{0}), "^https://w3id.org/spacekg/(id|doc)/"))'
+    expected = {
+        "entities": source.count('SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?c FILTER(STRSTARTS(STR(?e), "https://w3id.org/spacekg/id/")) }'),
+        "documents": source.count("SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a/rdfs:subClassOf* skg:SourceDocument }"),
+        "links": source.count(f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ ?s ?p ?o . ?s a ?x . ?o a ?y
+                 FILTER(?p NOT IN (rdf:type, skos:inScheme, skg:eventStatus)) {member.format("s")} {member.format("o")} }} }}"""),
+    }
+    visit = Visit(browser, layout.output / "graph.html")
+    visit.wait_for_graph()
+    shown = {key: int(visit.page.locator(f'header [data-count="{key}"]').inner_text()) for key in expected}
+    assert shown == expected
+    start = visit.page.evaluate("window.currentView")
+    linked = source.count(f"""SELECT (COUNT(DISTINCT ?other) AS ?n) WHERE {{
+        {{ kg:{start} ?p ?other }} UNION {{ ?other ?p kg:{start} }} ?other a ?c
+        FILTER(?p NOT IN (rdf:type, skos:inScheme, skg:eventStatus) && ?other != kg:{start}) {member.format("other")} }}""")
+    assert int(visit.page.locator('#status [data-count="neighbours"]').inner_text()) == linked
+    visit.close()
+
+
+def test_find_finds_every_name_of_every_node(browser, built, layout):
+    """Every label the page draws (whole or around a node), every label, alternative label,
+    abbreviation, Japanese label and id is found, whatever its case and punctuation."""
     network = build_network(built.dataset)
     visit = Visit(browser, layout.output / "graph.html")
     visit.wait_for_graph()
+    page = {n["id"]: n for n in visit.page.evaluate("graphData.nodes")}
+    around = visit.page.evaluate("graphData.text")
+    wanted = []
+    for node, data in network.nodes(data=True):
+        names = {node, data["label"], page[node]["label"], around[node], data.get("abbreviation", ""), data.get("ja", ""),
+                 *data.get("alt", [])} - {""}
+        for name in names:
+            for variant in {name, name.upper(), name.lower(), re.sub(r"[^\w\s]", "", name), re.sub(r"[\s\W_]+", " ", name),
+                            name.replace("\n", " ")}:
+                if variant.strip():
+                    wanted.append([node, variant])
+    assert len(wanted) > 4 * network.number_of_nodes()
+    missed = visit.page.evaluate("""wanted => {
+        const box = document.getElementById("find"), missed = [];
+        for (const [id, text] of wanted) {
+            box.value = text;
+            box.dispatchEvent(new Event("change"));
+            const selected = network.getSelectedNodes(), candidates = findNodes(text);
+            const ok = selected.includes(id) || (candidates.includes(id) && candidates.length > 1 && selected.length > 0);
+            if (!ok) { missed.push([id, text, selected]); }
+        }
+        return missed;
+    }""", wanted)
+    assert missed == []
+    visit.page.fill("#find", "no such thing at all")
+    visit.page.dispatch_event("#find", "change")
+    assert visit.page.inner_text("#status") == "not found"
+    assert visit.left_the_page == [] and visit.errors == []
+    visit.close()
+
+
+def test_graph_page_whole_graph(browser, built, layout):
+    network = build_network(built.dataset)
+    visit = Visit(browser, layout.output / "graph.html")
+    visit.wait_for_graph()
+    visit.show("whole")
     assert visit.page.evaluate("network.body.data.nodes.length") == network.number_of_nodes()
     assert visit.page.evaluate("network.body.data.edges.length") == network.number_of_edges()
-    visit.page.screenshot(path=str(layout.output / "screenshot-graph.png"))
-    # with the whole graph in view, meeting labels are drawn at a readable size (vis-network hides
-    # labels under 5 px on screen), and so are those of a dozen of the most linked other nodes
-    on_screen = visit.page.evaluate("""() => network.body.data.nodes.get().filter(n => n.font)
-        .map(n => [n.shape, n.font.size * network.getScale()])""")
-    assert [size for shape, size in on_screen if shape == "star"] and \
-        all(size >= 8 for shape, size in on_screen if shape == "star")
-    assert len([size for shape, size in on_screen if shape != "star" and size >= 7]) >= 8
+    visit.page.screenshot(path=str(layout.output / "screenshot-graph-whole.png"))
+    # with the whole graph in view, the labels large enough to read (vis-network leaves out those
+    # under its threshold) cover no other label or node; most of the large labels the build chose stay
+    drawn = visit.drawn()
+    threshold = visit.page.evaluate("graphData.options.nodes.scaling.label.drawThreshold")
+    readable = [label for label in drawn["labels"] if label["font"] * drawn["scale"] >= threshold]
+    assert not overlapping_labels({**drawn, "labels": readable}), overlapping_labels({**drawn, "labels": readable})
+    chosen = {n["id"]: n["shape"] for n in visit.page.evaluate("graphData.nodes") if n.get("font", {}).get("size", 0) >= 30}
+    kept = [label["id"] for label in readable if label["id"] in chosen]
+    assert chosen and len(kept) >= len(chosen) / 2 and "star" in {chosen[node] for node in kept}  # meetings among them
     text = visit.hover_node("jaxa")
     assert "Japan Aerospace Exploration Agency" in text and "宇宙航空研究開発機構" in text
     visit.page.screenshot(path=str(layout.output / "screenshot-graph-hover.png"))
@@ -120,13 +263,16 @@ def test_focused_page_and_find_box(browser, built, tmp_path):
     from spacekg.views import filters
 
     network = filters.by_focus(build_network(built.dataset), "JAXA", 2)
-    path = write_graph(network, tmp_path / "jaxa.html", "around JAXA")
+    path = write_graph(network, tmp_path / "jaxa.html", "around JAXA", start="jaxa")
     visit = Visit(browser, path)
     visit.wait_for_graph()
-    assert visit.page.evaluate("network.body.data.nodes.length") == network.number_of_nodes()
+    assert set(visit.drawn()["ids"]) == {"jaxa"} | neighbours(network, "jaxa")
     visit.page.fill("#find", "NASA")
     visit.page.dispatch_event("#find", "change")
     assert visit.page.evaluate("network.getSelectedNodes()") == ["nasa"]
+    assert visit.page.evaluate("window.currentView") == "nasa"  # found outside the view: shown around it
+    visit.show("whole")
+    assert visit.page.evaluate("network.body.data.nodes.length") == network.number_of_nodes()
     assert visit.left_the_page == [] and visit.errors == []
     visit.close()
 
@@ -140,11 +286,46 @@ def test_overview_page_of_a_large_graph(browser, built, tmp_path):
     path = write_graph(drawn.network, tmp_path / "overview.html", "overview", note=drawn.note, left_out=drawn.left_out)
     visit = Visit(browser, path)
     visit.wait_for_graph()
+    visit.show("whole")
     assert visit.page.evaluate("network.body.data.nodes.length") == drawn.network.number_of_nodes() <= 60
     left_out = visit.page.locator("#left-out")
     assert left_out.is_visible() and "more nodes are not drawn" in left_out.inner_text()
     assert "overview of 182 nodes" in visit.page.locator("header").inner_text()
     visit.page.screenshot(path=str(tmp_path / "overview.png"))
+    assert visit.left_the_page == [] and visit.errors == []
+    visit.close()
+
+
+def test_a_node_without_links_opens_alone(browser, tmp_path):
+    from rdflib import Literal
+    from rdflib.namespace import RDF, RDFS
+
+    from spacekg.namespaces import KG, SKG, make_graph
+
+    graph = make_graph()
+    graph.add((KG.lonely, RDF.type, SKG.Agency))
+    graph.add((KG.lonely, RDFS.label, Literal("An agency nothing links to", lang="en")))
+    lonely = "lonely"
+    path = write_graph(build_network(graph), tmp_path / "lonely.html", "one node", start=lonely)
+    visit = Visit(browser, path)
+    visit.wait_for_graph()
+    assert visit.drawn()["ids"] == [lonely]
+    assert visit.page.locator('#status [data-count="neighbours"]').inner_text() == "0"
+    assert visit.left_the_page == [] and visit.errors == []
+    visit.close()
+
+
+def test_link_tooltips_show_the_quote_or_the_citation(browser, tmp_path):
+    from tests.test_views import evidence_graph
+
+    path = write_graph(build_network(evidence_graph()), tmp_path / "evidence.html", "evidence")
+    visit = Visit(browser, path)
+    visit.wait_for_graph()
+    quoted = visit.hover_edge("cds-99", target="alpha")
+    assert "“Alpha Agency took part”" in quoted and "A joint statement" in quoted and "cited" not in quoted
+    cited = visit.hover_edge("cds-99", target="beta")
+    assert "cited: Beta Agency, “会合の開催について”, 2018-07-20" in cited
+    assert "https://www.example.org/record.html" in cited and "The record lists Beta among those present." in cited
     assert visit.left_the_page == [] and visit.errors == []
     visit.close()
 

@@ -298,3 +298,42 @@ def test_topic_history_by_abbreviation_label_or_id(ask, topic):
     assert {row["ordinal"] for row in rows} == {"1", "4", "7"}
     assert only(rows, ordinal="1")["how"] == "reaffirmed"  # "confirmed their interest in furthering ... SSA"
     assert "agreed" in {row["how"] for row in rows if row["ordinal"] == "7"}  # "committed to enhance cooperation on SSA"
+
+
+# --- Japanese labels -----------------------------------------------------------------------------
+
+def _labels_by_language(graph) -> dict[str, set[str]]:
+    """English label → the Japanese labels of the entities that have it."""
+    found: dict[str, set[str]] = {}
+    for english, japanese in graph.query("""SELECT ?en ?ja WHERE { ?x rdfs:label ?en FILTER(LANG(?en) = "en")
+                                             OPTIONAL { ?x rdfs:label ?ja FILTER(LANG(?ja) = "ja") } }"""):
+        found.setdefault(str(english), set())
+        if japanese is not None:
+            found[str(english)].add(str(japanese))
+    return found
+
+
+@pytest.mark.parametrize("name", library_names(Layout()))
+def test_japanese_label_columns_follow_their_english_column(name, graph, layout):
+    """Each NAME_ja column comes right after NAME and holds the Japanese label of the entity NAME names,
+    wherever that entity has one; tagged @ja (and NAME @en) in the SPARQL results."""
+    query = next(q for q in library(layout) if q.name == name)
+    pairs = [(column[:-3], column) for column in query.columns if column.endswith("_ja")]
+    for english, japanese in pairs:
+        assert query.columns.index(japanese) == query.columns.index(english) + 1, query.columns
+    result = run(graph, query.text, PARAMS.get(name), source=name)
+    labels = _labels_by_language(graph)
+    for english, japanese in pairs:
+        e, j = result.columns.index(english), result.columns.index(japanese)
+        for row, terms in zip(result.rows, result.terms):
+            if row[j]:
+                assert row[j] in labels.get(row[e], set()), (name, row[e], row[j])
+                assert terms[j].language == "ja" and terms[e].language == "en"
+            else:
+                assert not labels.get(row[e]), f"{name}: {row[e]} has a Japanese label {labels[row[e]]}"
+
+
+def test_the_library_shows_japanese_labels(layout):
+    """Where entities have Japanese labels, the queries that name organizations, topics or agreements show them."""
+    named = [q.name for q in library(layout) if any(c.endswith("_ja") for c in q.columns)]
+    assert {"attendance", "participants", "topics", "agreements"} <= set(named)

@@ -124,15 +124,17 @@ def test_two_builds_are_byte_identical(tmp_path):
 
     The embedded store's database files (output/store/) are a cache, not an export, and are left out.
     """
+    from spacekg.paths import current_build
+
     outputs = []
     for seed in ("1", "2"):
         project = copy_project(tmp_path / f"project-{seed}")
         env = dict(os.environ, PYTHONHASHSEED=seed)
         subprocess.run([sys.executable, "-m", "spacekg.cli", "--root", str(project.root), "build", "--quiet"],
                        check=True, env=env, capture_output=True)
-        outputs.append({p.relative_to(project.output): p.read_bytes()
-                        for p in sorted(project.output.rglob("*"))
-                        if p.is_file() and "store" not in p.relative_to(project.output).parts})
+        build = current_build(project)
+        outputs.append({p.relative_to(build): p.read_bytes() for p in sorted(build.rglob("*"))
+                        if p.is_file() and "store" not in p.relative_to(build).parts})
     assert outputs[0].keys() == outputs[1].keys()
     assert {"spacekg.ttl", "spacekg.trig", "spacekg.nq", "spacekg.nt", "spacekg.jsonld", "graph.html", "index.html"} <= {
         p.name for p in outputs[0]}
@@ -143,15 +145,14 @@ def test_worker_processes_write_the_same_files(tmp_path, monkeypatch):
     """Large corpora are read and written by worker processes; the files are the same bytes as
     when one process does everything (forced here on the real corpus by lowering the thresholds)."""
     from spacekg import build as building
-    from spacekg.sources import load
+    from spacekg import stream
 
     def graph_files(layout):
         return {p.name: p.read_bytes() for p in sorted(layout.output.glob("spacekg*.*"))}
 
     one = copy_project(tmp_path / "one")
     building.build(one, say=lambda _: None)
-    monkeypatch.setattr(building, "PARALLEL_FACTS", 0)
-    monkeypatch.setattr(load, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(stream, "PARALLEL_BYTES", 0)
     many = copy_project(tmp_path / "many")
     building.build(many, say=lambda _: None)
     assert set(graph_files(one)) == set(FILES)

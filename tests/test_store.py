@@ -8,11 +8,9 @@ import pytest
 from rdflib import BNode, Literal
 from rdflib.namespace import RDF, XSD
 
-from spacekg.build import staging, write_graph, write_store
 from spacekg.ingest import INFERRED_GRAPH
 from spacekg.namespaces import KG, OA, SKG
 from spacekg.paths import Layout
-from spacekg.ontology import load_ontology
 from spacekg.store import open_dataset
 
 
@@ -47,31 +45,43 @@ def test_the_built_store_is_read_only(built, layout):
         dataset.add((KG["cds-1"], RDF.type, SKG.Statement, KG["x"]))
 
 
-def write_store_only(built, layout: Layout, folder: Path) -> None:
-    """The build's graph written into ``folder``: its exports and the complete store."""
-    result = write_graph(load_ontology(Layout(Path(__file__).resolve().parents[1]).ontology), built.corpus, folder,
-                         lambda _: None)
-    write_store(result, layout, folder, lambda _: None)
-    result.release()
+def test_a_failed_build_leaves_the_previous_build_current(built, layout, tmp_path):
+    """A build that fails after writing its store leaves output/current, its files and its store
+    as they were, and no half-made folder behind."""
+    from spacekg.paths import current_build, new_build
 
-
-def test_a_failed_build_leaves_the_previous_store_untouched(built, tmp_path):
-    layout = Layout(tmp_path)
-    output = tmp_path / "output"
-    with staging(output) as folder:
-        write_store_only(built, layout, folder)
-    before = snapshot(output / "store")
-    assert any(name.startswith("oxigraph/") for name in before)
+    project = Layout(tmp_path)
+    with new_build(project) as folder:
+        (folder / "spacekg.nt").write_text("first\n", encoding="utf-8")
+        (folder / "store").mkdir()
+    first = current_build(project)
+    before = snapshot(project.output)
     with pytest.raises(RuntimeError):
-        with staging(output) as folder:
-            write_store_only(built, layout, folder)
+        with new_build(project) as folder:
+            (folder / "spacekg.nt").write_text("second\n", encoding="utf-8")
             raise RuntimeError("a later stage fails")
-    assert snapshot(output / "store") == before
-    assert sorted(p.name for p in output.iterdir()) == ["spacekg.nq", "spacekg.nt", "spacekg.owl", "store"]  # no staging or half-swapped folders left
-    with staging(output) as folder:
-        write_store_only(built, layout, folder)
-    assert open_dataset(layout, "oxigraph").store.read_only
-    assert snapshot(output / "store").keys() and snapshot(output / "store") != before  # replaced (new files)
+    assert current_build(project) == first and snapshot(project.output) == before
+    assert [p.name for p in (project.output / "builds").iterdir()] == [first.name]
+    with new_build(project) as folder:
+        (folder / "spacekg.nt").write_text("third\n", encoding="utf-8")
+    assert (project.output / "spacekg.nt").read_text(encoding="utf-8") == "third\n"
+    assert not (project.output / "store").exists()  # the new build has none: its link is gone
+    assert sorted(p.name for p in (project.output / "builds").iterdir()) == sorted(
+        [first.name, current_build(project).name])  # the previous build is kept for its readers
+
+
+def test_a_build_replaces_an_output_folder_of_the_older_layout(tmp_path):
+    from spacekg.paths import new_build
+
+    project = Layout(tmp_path)
+    (project.output / "store").mkdir(parents=True)
+    (project.output / "store" / "old").write_text("x", encoding="utf-8")
+    (project.output / "spacekg.ttl").write_text("old", encoding="utf-8")
+    with new_build(project) as folder:
+        (folder / "store").mkdir()
+        (folder / "spacekg.ttl").write_text("new", encoding="utf-8")
+    assert (project.output / "store").is_symlink() and not (project.output / "store" / "old").exists()
+    assert (project.output / "spacekg.ttl").read_text(encoding="utf-8") == "new"
 
 
 @pytest.mark.parametrize("store", ["oxigraph", "memory"])

@@ -121,3 +121,19 @@ def test_library_query_same_answers_on_every_store(name, layout, stores, asserte
     remote = set(remote)
     assert remote == own, (f"{name}: Virtuoso differs: only Virtuoso {sorted(remote - own, key=str)[:5]}, "
                            f"only Oxigraph {sorted(own - remote, key=str)[:5]}")
+
+
+def test_bulk_load_into_an_oxigraph_server_folder(built, layout, tmp_path):
+    """`spacekg push --bulk oxigraph` fills a database folder for `oxigraph serve` with every quad
+    of the N-Quads export."""
+    import shutil
+
+    from spacekg.push import bulk_load
+
+    if shutil.which("oxigraph") is None:
+        pytest.skip("the oxigraph command is not installed (pip install oxigraph)")
+    loaded = bulk_load(layout, "oxigraph", location=str(tmp_path / "server"))
+    store = ox.Store.read_only(str(tmp_path / "server"))
+    expected = set(ox.parse(path=str(layout.output / "spacekg.nq"), format=ox.RdfFormat.N_QUADS))
+    assert loaded.quads == len(expected) and len(store) == len(expected)
+    assert all(quad in store for quad in expected if not isinstance(quad.object, ox.Literal))  # literals: see oxigraph.py

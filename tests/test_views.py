@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
@@ -157,7 +158,7 @@ def test_stats_match_an_independent_count(built, layout, dataset, network):
         SELECT DISTINCT ?meeting ?org WHERE {
           ?meeting skg:inSeries kg:comprehensive-dialogue-on-space ; skg:eventStatus skg:Held .
           ?part (skg:partOf)* ?meeting .
-          { ?part skg:participant ?org } UNION { ?part skg:coChairedBy ?org }
+          ?part ?takesPart ?org . ?takesPart rdfs:subPropertyOf* skg:participant .
           ?org a ?class . ?class rdfs:subClassOf* skg:Organization .
         }""")
     attended: dict[str, set] = {}
@@ -171,6 +172,20 @@ def test_stats_match_an_independent_count(built, layout, dataset, network):
     assert all(0 <= o["betweenness_centrality"] <= 1 for o in stats["organizations"])
 
 
+def test_stats_count_the_organizations_of_the_attendance_query(layout):
+    """stats.json and queries/attendance.rq count the same organizations at the same meetings."""
+    from spacekg.query import find, open_graph, run
+
+    stats = json.loads((layout.output / "stats.json").read_text(encoding="utf-8"))
+    answer = run(open_graph(layout), find(layout, "attendance").text)
+    rows = [dict(zip(answer.columns, row)) for row in answer.rows]
+    ordinal = {m["id"]: m["ordinal"] for m in stats["meetings"]}
+    assert sorted((r["organization"], int(r["meetings"]), r["ordinals"]) for r in rows) == sorted(
+        (o["label"], len(o["meetings"]), ", ".join(str(ordinal[m]) for m in o["meetings"])) for o in stats["organizations"])
+    assert stats["network"]["organizations"] == len(rows)
+    assert "attendance.rq" in stats["counted"]
+
+
 def test_pictures_are_deterministic_pngs(layout, network, tmp_path):
     from spacekg.views.pictures import attendance_picture, timeline_picture
 
@@ -180,11 +195,55 @@ def test_pictures_are_deterministic_pngs(layout, network, tmp_path):
         assert draw(network, "comprehensive-dialogue-on-space", tmp_path / name).read_bytes() == built
 
 
+def test_timeline_shows_what_is_part_of_what(network):
+    """A row that is part of another row (skg:partOf, or skg:hasPart the other way) comes right below
+    it, among its parent's parts, and its label names the parent."""
+    from spacekg.views.network import display_label
+    from spacekg.views.pictures import timeline_rows
+    from spacekg.views.stats import series_meetings
+
+    meetings = [m for m in series_meetings(network, "comprehensive-dialogue-on-space")
+                if network.nodes[m].get("status") == "Held" and network.nodes[m].get("date")]
+    rows, _ = timeline_rows(network, meetings)
+    position = {row["id"]: i for i, row in enumerate(rows)}
+    part_of = {(a, b) for a, b, d in network.edges(data=True) if d["property"] == str(SKG.partOf)} | \
+              {(b, a) for a, b, d in network.edges(data=True) if d["property"] == str(SKG.hasPart)}
+    pairs = [(part, whole) for part, whole in part_of if part in position and whole in position and part != whole]
+    assert pairs, "the corpus has programs that are part of other programs (QZSS and its satellites)"
+    for part, whole in pairs:
+        row = rows[position[part]]
+        assert row["parent"] == whole
+        assert f"(part of {display_label(network.nodes[whole], 20)})" in row["label"]
+        between = rows[position[whole] + 1:position[part]]
+        assert position[whole] < position[part] and all(r["parent"] is not None for r in between)
+
+
 def test_ontology_docs_document_every_class(layout, dataset):
     html = (layout.output / "ontology.html").read_text(encoding="utf-8")
     assert not re.search(r"""<(script|link|img)\b[^>]*(src|href)\s*=\s*["']?(https?:)?//""", html, re.I)
     for name in ("DialogueMeeting", "coChairedBy", "Statement"):
         assert f"https://w3id.org/spacekg/ontology#{name}" in html
+
+
+def test_ontology_docs_list_each_term_of_the_ontology_once(built, layout):
+    """pyLODE documents the ontology's own classes and properties, each once (no second section for
+    functional properties, no external term beside one of the same name), with no made-up prefix."""
+    from rdflib.namespace import OWL
+
+    from spacekg.ingest import ONTOLOGY_GRAPH
+
+    html = (layout.output / "ontology.html").read_text(encoding="utf-8")
+    documented = re.findall(r"<th>IRI</th>\s*<td>\s*<code>([^<]*)</code>", html)
+    ontology = built.dataset.graph(ONTOLOGY_GRAPH)
+    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
+    own = {str(t) for kind in kinds for t in ontology.subjects(RDF.type, kind) if str(t).startswith(str(SKG._NS))}
+    assert sorted(documented) == sorted(own)
+    toc = html[html.index('<div id="toc">'):]
+    links = re.findall(r'<a href="#([^"]+)">', toc)
+    assert len(links) == len(set(links))
+    assert not re.search(r"\bns\d+\b", html)
+    functional = {str(t) for t in ontology.subjects(RDF.type, OWL.FunctionalProperty)}
+    assert functional and html.count("Functional: a subject has at most one value") == len(functional)
 
 
 def test_index_links_to_existing_files(layout):
@@ -193,7 +252,8 @@ def test_index_links_to_existing_files(layout):
     for name in ("graph.html", "ontology.html", "attendance.png", "timeline.png", "spacekg.ttl", "spacekg.trig",
                  "spacekg.nt", "spacekg.jsonld"):
         assert name in links
-    assert all((layout.output / link).is_file() for link in links)
+    assert all((layout.output / link).is_file() for link in links if not link.startswith(("https://", "http://")))
+    assert not re.search(r"""<(script|link|img|iframe)\b[^>]*(src|href)\s*=\s*["']?(https?:)?//""", html, re.I)
     assert "Query library" in html and "-violation" not in html
 
 
@@ -305,7 +365,7 @@ def test_betweenness_is_sampled_above_a_size(network, monkeypatch):
     values = {o["id"]: o["betweenness_centrality"] for o in sampled["organizations"]}
     assert all(0 <= v <= 1 for v in values.values())
     assert values != {o["id"]: o["betweenness_centrality"] for o in exact["organizations"]}
-    assert "estimated from 8 of the 28 organizations" in stats.table(sampled)
+    assert f"estimated from 8 of the {sampled['network']['organizations']} organizations" in stats.table(sampled)
 
 
 @pytest.mark.parametrize("name", ["JAXA", "jaxa", "kg:jaxa", "Japan Aerospace Exploration Agency",
@@ -374,3 +434,202 @@ def test_viz_command_draws_the_overview_of_a_large_graph(layout, tmp_path, capsy
     assert main(["--root", str(layout.root), "viz", "-o", str(target)]) == 0
     assert len(embedded_data(target.read_text(encoding="utf-8"))["nodes"]) <= 60
     assert "(overview of 182 nodes" in capsys.readouterr().out
+
+
+# --- counts on the pages ------------------------------------------------------------------------------
+
+# Each count the index page shows, asked of the graph here in the test's own words.
+_ORGANIZATION_AT = """?meeting skg:inSeries kg:comprehensive-dialogue-on-space ; skg:eventStatus skg:Held .
+    ?part skg:partOf* ?meeting . ?part ?takesPart ?{0} . ?takesPart rdfs:subPropertyOf* skg:participant .
+    ?{0} a/rdfs:subClassOf* skg:Organization ."""
+COUNT_QUERIES = {
+    "documents": "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a/rdfs:subClassOf* skg:SourceDocument }",
+    "quoted": "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a oa:SpecificResource ; oa:hasSelector ?s }",
+    "cited": """SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?d ?words WHERE {
+        ?c skg:evidenceKind skg:CitedEvidence ; skg:paraphrase ?words ; prov:wasDerivedFrom ?d } }""",
+    "facts": "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }",
+    "entities": "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { GRAPH graph:registry { ?e rdf:type ?c } }",
+    "links": """SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o . ?s a ?x . ?o a ?y
+        FILTER(?p NOT IN (rdf:type, skos:inScheme, skg:eventStatus))
+        FILTER(REGEX(STR(?s), "^https://w3id.org/spacekg/(id|doc)/") && REGEX(STR(?o), "^https://w3id.org/spacekg/(id|doc)/")) } }""",
+    "organizations": f"SELECT (COUNT(DISTINCT ?org) AS ?n) WHERE {{ {_ORGANIZATION_AT.format('org')} }}",
+    "meetings-with-attendance": f"SELECT (COUNT(DISTINCT ?meeting) AS ?n) WHERE {{ {_ORGANIZATION_AT.format('org')} }}",
+    "pairs": f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?a ?b WHERE {{ {_ORGANIZATION_AT.format('a')}
+        ?other skg:partOf* ?meeting . ?otherTakesPart rdfs:subPropertyOf* skg:participant . ?other ?otherTakesPart ?b .
+        ?b a/rdfs:subClassOf* skg:Organization . FILTER(STR(?a) < STR(?b)) }} }}""",
+}
+
+
+def page_counts(html: str) -> dict[str, int]:
+    return {key: int(value.replace(",", "")) for key, value in
+            re.findall(r'<span class="count" data-count="([^"]+)">([\d,]+)</span>', html)}
+
+
+@pytest.fixture(scope="module")
+def cited_project(tmp_path_factory):
+    """The real sources with a quoted text and a cited record added (tests/cited_record/), built."""
+    import shutil
+    from pathlib import Path
+
+    from tests.conftest import copy_project
+
+    root = tmp_path_factory.mktemp("cited-views")
+    project = copy_project(root)
+    shutil.copytree(Path(__file__).parent / "cited_record" / "sources", project.sources, dirs_exist_ok=True)
+    assert main(["--root", str(root), "build", "--quiet"]) == 0
+    return project
+
+
+def test_every_count_on_the_index_page_is_a_query_on_the_graph(built, layout, dataset):
+    check_index_counts(layout, dataset)
+
+
+def test_every_count_on_the_index_page_of_a_corpus_with_cited_records(cited_project):
+    from spacekg.store import open_dataset
+
+    counts = check_index_counts(cited_project, open_dataset(cited_project))
+    assert counts["cited"] > 0
+
+
+def test_index_and_tooltips_show_a_cited_record_of_the_sources(cited_project):
+    """A record of the annotation files (tests/cited_record/) as the index page's sources table and
+    the graph's link tooltips show it: "cited: publisher, title, date", its address, the paraphrase."""
+    from spacekg.store import open_dataset
+    from spacekg.views.network import edge_tooltip
+
+    html = (cited_project.output / "index.html").read_text(encoding="utf-8")
+    dataset = open_dataset(cited_project)
+    cited = []
+    for path in sorted(cited_project.annotations.glob("*.yaml")):
+        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if "url" in content["document"]:
+            cited.append(content)
+    assert cited
+    network = build_network(dataset)
+    sources = html[html.index('id="sources"'):html.index("<h2>Downloads")]
+    for record in cited:
+        document = record["document"]
+        row = next(row for row in sources.split("<tr>") if f"({document['id']})" in row)
+        publisher = next(str(label) for label in dataset.objects(KG[document["publisher"]], RDFS.label)
+                         if label.language == "en")
+        assert f'href="{document["url"]}"' in row and "cited" in row and publisher in row
+        assert str(document["issued"]) in row and f'<td class="num">{len(record["statements"])}</td>' in row
+        paraphrases = [" ".join(statement["paraphrase"].split()) for statement in record["statements"]]
+        shown = 0
+        for source, target, data in network.edges(data=True):
+            if any(q["document"] == f"doc:{document['id']}" for q in data["quotes"]):
+                tip = edge_tooltip(network, source, target, data)
+                assert f"cited: {publisher}, “{document['title']}”, {document['issued']}" in tip
+                assert document["url"] in tip and any(words in tip for words in paraphrases)
+                shown += 1
+        assert shown, f"no link of the graph rests on {document['id']}"
+
+
+def check_index_counts(layout, dataset) -> dict[str, int]:
+    """Each number of the index page names what it counts and equals that count asked of the graph;
+    no other number stands in its text (tables and SPARQL aside)."""
+    from spacekg.query import find, run
+
+    html = (layout.output / "index.html").read_text(encoding="utf-8")
+    counts = page_counts(html)
+    graph = {key: int(next(iter(dataset.query(text)))[0]) for key, text in COUNT_QUERIES.items()}
+    graph["statements"] = graph["quoted"] + graph["cited"]
+    for key, value in counts.items():
+        kind, _, name = key.partition(":")
+        if key in graph:
+            assert value == graph[key], key
+        elif kind == "rows":
+            assert value == len(run(dataset, find(layout, name).text).rows), key
+        elif kind == "shown":
+            table = re.search(rf'id="q-{re.escape(name)}".*?<table>(.*?)</table>', html, re.S).group(1)
+            assert value == table.count("<tr>") - 1 < counts[f"rows:{name}"], key
+        elif key == "more-organizations":
+            table = html[html.index("Who met whom"):]
+            shown = table[:table.index("</table>")].count("<tr>") - 1
+            assert value == graph["organizations"] - shown
+        else:
+            raise AssertionError(f"the test does not know how to count {key!r}")
+    assert {"documents", "statements", "quoted", "cited", "facts", "entities", "links", "organizations",
+            "pairs"} <= set(counts)
+    statements = [s for path in sorted(layout.annotations.glob("*.yaml"))
+                  for s in yaml.safe_load(path.read_text(encoding="utf-8"))["statements"]]
+    assert counts["statements"] == len(statements)  # as many as the annotation files hold
+    assert counts["quoted"] == len([s for s in statements if "quote" in s])
+    sources = html[html.index('id="sources"'):]
+    sources = sources[:sources.index("</table>")]
+    assert sum(map(int, re.findall(r'<td class="num">(\d+)</td>', sources))) == counts["statements"]
+    text = re.sub(r"<(table|pre|details|code|style|head)\b.*?</\1>", " ", html, flags=re.S)
+    text = re.sub(r'<span class="count" data-count="[^"]+">[\d,]+</span>', " ", text)
+    text = re.sub(r"<[^>]+>", " ", text)
+    assert not re.findall(r"\S*\d\S*", text), "a number that does not say what it counts"
+    return counts
+
+
+# --- which kind of evidence -----------------------------------------------------------------------
+
+def evidence_graph():
+    """A meeting with two facts: one quoted from a text, one cited from a public record."""
+    from rdflib.namespace import DCTERMS, PROV, XSD
+
+    from spacekg.namespaces import DOC, OA, QUOTE, SCHEMA, STMT
+
+    graph = make_graph()
+    for node, klass, label in ((KG["cds-99"], SKG.DialogueMeeting, "99th meeting"), (KG.alpha, SKG.Agency, "Alpha Agency"),
+                               (KG.beta, SKG.Agency, "Beta Agency")):
+        graph.add((node, RDF.type, klass))
+        graph.add((node, RDFS.label, Literal(label, lang="en")))
+    graph.add((KG["cds-99"], SKG.participant, KG.alpha))
+    graph.add((KG["cds-99"], SKG.participant, KG.beta))
+    for document, title in ((DOC.text, "A joint statement"), (DOC.record, "会合の開催について")):
+        graph.add((document, RDF.type, SKG.WebPage))
+        graph.add((document, DCTERMS.title, Literal(title, lang="en" if document == DOC.text else "ja")))
+    graph.add((DOC.record, DCTERMS.publisher, KG.beta))
+    graph.add((DOC.record, DCTERMS.issued, Literal("2018-07-20", datatype=XSD.date)))
+    graph.add((DOC.record, SCHEMA.url, URIRef("https://www.example.org/record.html")))
+    for claim, organization in ((STMT["text/s/participant-alpha"], KG.alpha), (STMT["record/s/participant-beta"], KG.beta)):
+        graph.add((claim, RDF.type, SKG.Statement))
+        graph.add((claim, RDF.subject, KG["cds-99"]))
+        graph.add((claim, RDF.predicate, SKG.participant))
+        graph.add((claim, RDF.object, organization))
+        graph.add((claim, SKG.rank, SKG.NormalRank))
+    graph.add((STMT["text/s/participant-alpha"], PROV.wasDerivedFrom, DOC.text))
+    graph.add((STMT["text/s/participant-alpha"], SKG.evidenceKind, SKG.QuotedEvidence))
+    graph.add((STMT["text/s/participant-alpha"], OA.hasTarget, QUOTE["text/s"]))
+    graph.add((QUOTE["text/s"], OA.hasSelector, URIRef(QUOTE["text/s"] + "#quote")))
+    graph.add((URIRef(QUOTE["text/s"] + "#quote"), OA.exact, Literal("Alpha Agency took part")))
+    graph.add((STMT["record/s/participant-beta"], PROV.wasDerivedFrom, DOC.record))
+    graph.add((STMT["record/s/participant-beta"], SKG.evidenceKind, SKG.CitedEvidence))
+    graph.add((STMT["record/s/participant-beta"], SKG.paraphrase, Literal("The record lists Beta among those present.", lang="en")))
+    return graph
+
+
+def test_link_tooltips_say_which_kind_of_evidence():
+    """A quoted fact shows its quote and the text's title; a cited one "cited: publisher, title, date",
+    the record's address and the paraphrase."""
+    from spacekg.views.network import edge_tooltip
+
+    network = build_network(evidence_graph())
+    tips = {target: edge_tooltip(network, source, target, data) for source, target, data in network.edges(data=True)}
+    assert "“Alpha Agency took part”\n— A joint statement" in tips["alpha"] and "cited" not in tips["alpha"]
+    assert "cited: Beta Agency, “会合の開催について”, 2018-07-20" in tips["beta"]
+    assert "https://www.example.org/record.html" in tips["beta"] and "lists Beta among those present" in tips["beta"]
+    assert "“" not in tips["beta"].split("\n", 1)[1].replace("“会合の開催について”", "")  # no quote marks for a paraphrase
+
+
+def test_index_lists_quoted_texts_and_cited_records(layout, tmp_path):
+    from spacekg.views.index import render_index
+    from spacekg.views.overview import Overview
+    from spacekg.views.write import summary_counts
+
+    source = open_source(evidence_graph())
+    network = build_network(source)
+    drawn = Overview(network, network.number_of_nodes())
+    html = render_index(layout, tmp_path, source, compute(network), summary_counts(source, drawn), drawn)
+    counts = page_counts(html)
+    assert (counts["statements"], counts["quoted"], counts["cited"]) == (2, 1, 1)
+    sources = html[html.index('id="sources"'):html.index("<h2>Downloads")]
+    record = next(row for row in sources.split("<tr>") if "会合の開催について" in row)
+    assert 'href="https://www.example.org/record.html"' in record and "cited" in record
+    assert "Beta Agency" in record and "2018-07-20" in record
+    text = next(row for row in sources.split("<tr>") if "A joint statement" in row)
+    assert "quoted" in text and "href" not in text

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from spacekg.build import ingest_in_memory
+from spacekg.build import in_memory
 from spacekg.ontology import load_ontology
 from rdflib import Literal
 from rdflib.namespace import OWL, PROV, RDF, XSD
@@ -68,7 +68,7 @@ def test_no_violation_in_the_real_graph(built, name):
 @pytest.fixture(scope="module")
 def writable(built, layout):
     """The built graph again, in a store the tests may add to (the built store is read-only)."""
-    return ingest_in_memory(load_ontology(layout.ontology), built.corpus).dataset
+    return in_memory(load_ontology(layout.ontology), built.corpus)
 
 
 @pytest.mark.parametrize("name", sorted(QUERIES))

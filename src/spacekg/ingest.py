@@ -3,28 +3,29 @@
 Named graphs: ``graph:ontology`` (the ontology), ``graph:registry`` (entities, labels and curated
 background facts) and ``graph:doc/ID`` (one per source document: its metadata, the facts taken
 from it and their statement nodes). Only the best-ranked claims on a subject and property become
-direct facts (preferred where any is preferred, else normal; never deprecated); every claim stays
+direct facts (see :class:`Standings`; never deprecated ones); every claim stays
 as a statement node, as in Wikidata.
 
 The graph is produced as a stream of :class:`Chunk` s of pyoxigraph quads, one named graph at a
-time, in a fixed order (ontology, registry by entity id, documents by id; within a document its
-metadata, its direct facts, then its statements in file order), so that every export written from
-the stream is the same for the same sources, without sorting a million triples.
+time, in a fixed order (ontology, registry in the order of its files, documents by id; within a
+document its metadata, its direct facts, then its statements in file order), so that every export
+written from the stream is the same for the same sources, without sorting a million triples.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from hashlib import blake2b
 from typing import Iterator
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from .namespaces import DOC, GRAPH, OA, QUOTE, SCHEMA, SKG, STMT
 from .oxigraph import STORED_AS, rewritten, to_oxigraph
-from .sources.model import Corpus, Document, Statement
+from .sources.model import Corpus, Document, Entity, Statement
 
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 REGISTRY_GRAPH = GRAPH["registry"]
@@ -40,59 +41,125 @@ def document_graph(doc_id: str) -> URIRef:
 @dataclass
 class Chunk:
     """Quads of one named graph. ``minted``: every subject is a node minted for this graph alone
-    (statement nodes, quote anchors), so none of these triples occurs in any other graph.
-    ``exact``: the quads whose literal the Oxigraph store keeps under another datatype."""
+    (statement nodes, quote anchors), so none of these triples occurs in any other graph;
+    ``shared``: some of its triples about entities may occur in other graphs too (the registry,
+    the direct facts). ``exact``: the quads whose literal the Oxigraph store keeps under another
+    datatype."""
 
     quads: list[ox.Quad]
     minted: bool = False
     exact: list[ox.Quad] = field(default_factory=list)
+    shared: bool = False
 
     @classmethod
-    def of(cls, quads: list[ox.Quad]) -> "Chunk":
-        return cls(quads, exact=rewritten(quads))
+    def of(cls, quads: list[ox.Quad], shared: bool = False) -> "Chunk":
+        return cls(quads, exact=rewritten(quads), shared=shared)
 
 
 class Ingest:
-    """The knowledge graph of a corpus as chunks: the ontology and the registry (:meth:`head`),
-    then for each document its metadata and direct facts (:meth:`document_chunk`) and its
-    statements (:meth:`statement_chunk`, which depends on nothing but the document's statements,
-    so that worker processes can make them)."""
+    """The knowledge graph as chunks: the ontology (:meth:`ontology_chunk`), the registry a slice
+    of entities at a time (:meth:`registry_chunk`), and for each document its metadata, its direct
+    facts and its statements (:meth:`document_chunks`).
 
-    def __init__(self, ontology: Graph, corpus: Corpus):
-        self.ontology = ontology
-        self.corpus = corpus
+    A chunk depends on nothing but what it is given and ``standings``, the best standing of the
+    claims on each subject and property across the corpus (see :class:`Standings`): which claims
+    become direct facts is decided from them. So worker processes can make the chunks of
+    different documents, each knowing only that small index."""
+
+    def __init__(self, standings: "Standings | None" = None):
+        self.standings = standings if standings is not None else Standings()
         self.terms = _Terms()
-        single_valued = set(ontology.subjects(RDF.type, OWL.FunctionalProperty))
-        self.direct = _direct_claims(corpus.statements, single_valued)
-        self.by_document: dict[str, list[Statement]] = defaultdict(list)
-        for statement in corpus.statements:
-            self.by_document[statement.document].append(statement)
 
-    def chunks(self) -> Iterator[Chunk]:
-        """The whole graph, a named graph (or part of one) at a time, in a fixed order."""
-        yield from self.head()
-        for document in self.corpus.documents:
-            yield self.document_chunk(document)
-            yield self.statement_chunk(document.id)
+    def ontology_chunk(self, ontology: Graph) -> Chunk:
+        return Chunk.of(_ontology_quads(ontology, self.terms))
 
-    def head(self) -> Iterator[Chunk]:
-        yield Chunk.of(_ontology_quads(self.ontology, self.terms))
-        entities = list(self.corpus.entities.values())
-        for start in range(0, len(entities), _ENTITIES_PER_CHUNK):
-            yield Chunk.of(_registry_quads(entities[start:start + _ENTITIES_PER_CHUNK], self.terms))
+    def registry_chunk(self, entities: list[Entity]) -> Chunk:
+        return Chunk.of(_registry_quads(entities, self.terms), shared=True)
 
-    def document_chunk(self, document: Document) -> Chunk:
+    def document_chunks(self, document: Document, statements: list[Statement]) -> list[Chunk]:
         graph = self.terms(document_graph(document.id))
-        return Chunk.of(_document_quads(document, self.by_document[document.id], self.direct, graph, self.terms))
+        facts = {}
+        for statement in statements:
+            for fact in statement.facts:
+                if self.standings.is_direct(statement, fact):
+                    facts.setdefault((statement.subject, fact.prop, fact.value))
+        terms = self.terms
+        direct = [ox.Quad(terms(s), terms(p), terms(o), graph) for s, p, o in facts]
+        return [Chunk.of(_document_quads(document, graph, terms)), Chunk.of(direct, shared=True),
+                _statement_chunk(statements, graph, terms)]
 
-    def statement_chunk(self, document_id: str) -> Chunk:
-        graph = self.terms(document_graph(document_id))
-        return _statement_chunk(self.by_document[document_id], graph, self.terms)
+
+# How strongly a claim counts where claims on one subject and property compete: by rank, then,
+# on a single-valued property, a claim quoted from a verbatim text before one cited from a record.
+_RANK_ORDER = {SKG.PreferredRank: 2, SKG.NormalRank: 1, SKG.DeprecatedRank: 0}
+_PLAIN = 2  # the standing of a normal claim that no other claim on its subject and property outranks
+
+
+class Standings:
+    """The best standing of the claims on each subject and property, across the corpus.
+
+    A claim becomes a direct fact when its standing is the best on its subject and property
+    (never a deprecated one). On a single-valued property a quoted claim outranks a cited one of
+    the same rank; on other properties quoted and cited claims stand side by side. Most pairs
+    hold only plain normal claims: the index keeps only the pairs where some claim stands higher
+    (a preferred claim, or a quoted one on a single-valued property), each under a 16-byte digest,
+    so that it stays small on corpora of millions of claims."""
+
+    def __init__(self, single_valued: set = frozenset()):
+        self.single_valued = single_valued
+        self._best: dict[int, int] = {}
+
+    @classmethod
+    def of(cls, ontology: Graph) -> "Standings":
+        return cls(set(ontology.subjects(RDF.type, OWL.FunctionalProperty)))
+
+    def standing(self, statement: Statement, fact) -> int | None:
+        """A claim's standing (higher counts more); None for a deprecated claim."""
+        if statement.rank == SKG.DeprecatedRank:
+            return None
+        return 2 * _RANK_ORDER[statement.rank] + int(fact.prop in self.single_valued and not statement.cited)
+
+    def claims(self, statements: list[Statement]) -> dict[int, int]:
+        """The standings above plain of ``statements``' claims, by digest of subject and property
+        (what a worker reports of one document)."""
+        found: dict[int, int] = {}
+        for statement in statements:
+            for fact in statement.facts:
+                standing = self.standing(statement, fact)
+                if standing is not None and standing > _PLAIN:
+                    key = _key(statement.subject, fact.prop)
+                    found[key] = max(found.get(key, 0), standing)
+        return found
+
+    def add(self, claims: dict[int, int]) -> None:
+        for key, standing in claims.items():
+            if standing > self._best.get(key, 0):
+                self._best[key] = standing
+
+    def is_direct(self, statement: Statement, fact) -> bool:
+        standing = self.standing(statement, fact)
+        return standing is not None and standing == self._best.get(_key(statement.subject, fact.prop), _PLAIN)
+
+
+def _key(subject: URIRef, prop: URIRef) -> int:
+    return int.from_bytes(blake2b(f"{subject} {prop}".encode(), digest_size=16).digest(), "big")
 
 
 def chunks(ontology: Graph, corpus: Corpus) -> Iterator[Chunk]:
-    """The whole knowledge graph as chunks in a fixed order (see :class:`Ingest`)."""
-    return Ingest(ontology, corpus).chunks()
+    """The whole knowledge graph of a corpus held in memory, as chunks in a fixed order: the
+    ontology, the registry by entity id, then each document by id."""
+    standings = Standings.of(ontology)
+    standings.add(standings.claims(corpus.statements))
+    ingest = Ingest(standings)
+    yield ingest.ontology_chunk(ontology)
+    entities = list(corpus.entities.values())
+    for start in range(0, len(entities), _ENTITIES_PER_CHUNK):
+        yield ingest.registry_chunk(entities[start:start + _ENTITIES_PER_CHUNK])
+    by_document: dict[str, list[Statement]] = defaultdict(list)
+    for statement in corpus.statements:
+        by_document[statement.document].append(statement)
+    for document in corpus.documents:
+        yield from ingest.document_chunks(document, by_document[document.id])
 
 
 class _Terms:
@@ -156,9 +223,8 @@ def _registry_quads(entities, terms: _Terms) -> list[ox.Quad]:
     return quads
 
 
-def _document_quads(document: Document, statements: list[Statement], direct: set, graph,
-                    terms: _Terms) -> list[ox.Quad]:
-    """The document's metadata and the direct facts its statements support."""
+def _document_quads(document: Document, graph, terms: _Terms) -> list[ox.Quad]:
+    """The document's metadata."""
     node = terms(document.iri)
     values = [(RDF.type, terms(document.klass)),
               (DCTERMS.identifier, ox.Literal(document.id, datatype=_XSD_STRING)),
@@ -180,47 +246,7 @@ def _document_quads(document: Document, statements: list[Statement], direct: set
     values += [(SKG.about, terms(event)) for event in document.about]
     if document.note:
         values.append((SKOS.editorialNote, _en(document.note)))
-    quads = [ox.Quad(node, terms(p), o, graph) for p, o in values]
-    facts = {}
-    for statement in statements:
-        for fact in statement.facts:
-            claim = (statement.subject, fact.prop, fact.value)
-            if claim in direct:
-                facts.setdefault(claim)
-    quads += (ox.Quad(terms(s), terms(p), terms(o), graph) for s, p, o in facts)
-    return quads
-
-
-# How strongly a claim counts where claims on one subject and property compete: by rank, then,
-# on a single-valued property, a claim quoted from a verbatim text before one cited from a record.
-_RANK_ORDER = {SKG.PreferredRank: 2, SKG.NormalRank: 1, SKG.DeprecatedRank: 0}
-
-
-def _standing(statement: Statement, single_valued: bool) -> tuple[int, int] | None:
-    """A claim's standing, compared as a tuple; None for a deprecated claim, which never counts."""
-    if statement.rank == SKG.DeprecatedRank:
-        return None
-    return _RANK_ORDER[statement.rank], int(single_valued and not statement.cited)
-
-
-def _direct_claims(statements: list[Statement], single_valued: set) -> set[tuple[URIRef, URIRef, object]]:
-    """The claims that become direct facts: those of the best standing present on each subject and
-    property (never deprecated ones). On a single-valued property a quoted claim outranks a cited
-    one of the same rank; on other properties quoted and cited claims stand side by side."""
-    best: dict[tuple, tuple[int, int]] = {}
-    for statement in statements:
-        for fact in statement.facts:
-            key = (statement.subject, fact.prop)
-            standing = _standing(statement, fact.prop in single_valued)
-            if standing is not None and standing > best.get(key, (0, 0)):
-                best[key] = standing
-    direct = set()
-    for statement in statements:
-        for fact in statement.facts:
-            standing = _standing(statement, fact.prop in single_valued)
-            if standing is not None and standing == best.get((statement.subject, fact.prop)):
-                direct.add((statement.subject, fact.prop, fact.value))
-    return direct
+    return [ox.Quad(node, terms(p), o, graph) for p, o in values]
 
 
 def _statement_chunk(statements: list[Statement], graph, terms: _Terms) -> Chunk:

@@ -36,6 +36,10 @@ OA = Namespace("http://www.w3.org/ns/oa#")
 SCHEMA = Namespace("https://schema.org/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SHAPE = Namespace(BASE + "shapes#")  # the shapes of ontology/shapes.ttl
+# The SPARQL endpoint's service description: its vocabulary, the W3C names of formats, entailment regimes.
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
 
 
 class SKG(DefinedNamespace):

@@ -21,29 +21,43 @@ def workers() -> int:
 
 
 def stream_jobs(function: Callable[[Job], Result], jobs: Iterable[Job], parallel: bool,
-                batch: int = 16) -> Iterator[Result]:
+                batch: int = 16, shared: object = None) -> Iterator[Result]:
     """``function`` applied to every job; results come in order, each as soon as it is ready.
 
     With ``parallel`` on a machine of several cores, worker processes (one per core) do the work,
     ``batch`` jobs at a time, at most AHEAD batches per worker ahead of the caller, so that memory
     stays bounded however many jobs there are. ``function`` must be a module-level function and
     its results picklable. Workers are forked, so they start at once and see what the caller has
-    loaded.
+    loaded; ``shared`` is what :func:`shared` gives the jobs (in the workers, as it was when they
+    were forked).
     """
+    global _SHARED
     jobs = list(jobs)
     count = min(workers(), len(jobs))
-    if not parallel or count < 2:
-        yield from (function(job) for job in jobs)
-        return
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
-        pending = deque()
-        for start in range(0, len(jobs), batch):
-            pending.append(pool.submit(_apply, function, jobs[start:start + batch]))
-            if len(pending) > count * AHEAD:
+    previous, _SHARED = _SHARED, shared
+    try:
+        if not parallel or count < 2:
+            yield from (function(job) for job in jobs)
+            return
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+            pending = deque()
+            for start in range(0, len(jobs), batch):
+                pending.append(pool.submit(_apply, function, jobs[start:start + batch]))
+                if len(pending) > count * AHEAD:
+                    yield from pending.popleft().result()
+            while pending:
                 yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
+    finally:
+        _SHARED = previous
+
+
+_SHARED: object = None
+
+
+def shared():
+    """What the caller of :func:`stream_jobs` shares with the jobs it runs."""
+    return _SHARED
 
 
 def _apply(function: Callable[[Job], Result], jobs: list[Job]) -> list[Result]:

@@ -6,9 +6,16 @@ its repository: the current folder or the nearest parent that holds both (``--ro
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
+from typing import Iterator
 
 from .errors import SpacekgError
 
@@ -108,3 +115,109 @@ class Layout:
             return str(Path(path).resolve().relative_to(self.root.resolve()))
         except ValueError:
             return str(path)
+
+
+# -- builds: each in a folder of its own, output/current pointing at the one readers see -------------
+
+BUILDS = "builds"  # output/builds/NAME/: one complete build each
+CURRENT = "current"  # output/current: symbolic link to the build that readers see
+
+
+def current_build(layout: Layout) -> Path | None:
+    """The folder of the build that readers see now, as a real path (None before the first
+    build). A reader opens its files from there: a later build never changes that folder, and a
+    reader that resolved it keeps reading the same build while a new one replaces it."""
+    link = layout.output / CURRENT
+    try:
+        target = os.readlink(link)
+    except OSError:
+        return None
+    folder = (link.parent / target).resolve()
+    return folder if folder.is_dir() else None
+
+
+def built(layout: Layout, name: str) -> Path:
+    """Where the current build keeps ``name`` (a file or folder of output/), as a real path;
+    output/NAME itself for an output folder written before builds had folders of their own."""
+    folder = current_build(layout)
+    return (folder / name) if folder is not None else layout.output / name
+
+
+@contextmanager
+def new_build(layout: Layout) -> Iterator[Path]:
+    """A new build's folder; if the block succeeds, it becomes the current build at once.
+
+    The build is written into output/builds/.staging-…, renamed to output/builds/NAME when
+    complete, and published by replacing the link output/current with one renaming: a reader
+    sees the previous build or the new one, never a part of one. Each entry of output/ (index.html,
+    spacekg.ttl, store …) is a link into output/current. If the block fails, or the process is
+    killed, the staging folder is all there is to remove (the next build removes it) and the
+    previous build stays current. The previous build is kept until the next one is published,
+    for readers that opened it before; older ones are removed. One build runs at a time.
+    """
+    output = layout.output
+    output.mkdir(parents=True, exist_ok=True)
+    with _build_lock(output):
+        builds = output / BUILDS
+        builds.mkdir(exist_ok=True)
+        for stale in builds.glob(".staging-*"):  # left by a build that was killed
+            shutil.rmtree(stale, ignore_errors=True)
+        folder = Path(tempfile.mkdtemp(prefix=".staging-", dir=builds))
+        umask = os.umask(0)
+        os.umask(umask)
+        folder.chmod(0o777 & ~umask)  # readable as any folder made by the user (mkdtemp makes it private)
+        try:
+            yield folder
+            previous = current_build(layout)
+            final = builds / datetime.now(timezone.utc).strftime("%Y-%m-%dT%H-%M-%S.%fZ")
+            os.rename(folder, final)
+            _publish(output, final)
+            for old in builds.iterdir():
+                if old not in (final, previous) and not old.name.startswith(".staging-"):
+                    shutil.rmtree(old, ignore_errors=True)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _publish(output: Path, final: Path) -> None:
+    """Point output/current at ``final``, then make sure every entry of it is linked from output/."""
+    _replace_with_link(output / CURRENT, os.path.join(BUILDS, final.name))
+    names = {entry.name for entry in final.iterdir() if not entry.name.startswith(".")}
+    for name in sorted(names):
+        _replace_with_link(output / name, os.path.join(CURRENT, name))
+    for entry in output.iterdir():  # links to what the new build no longer has
+        if entry.is_symlink() and entry.name != CURRENT and entry.name not in names:
+            entry.unlink()
+
+
+def _replace_with_link(path: Path, target: str) -> None:
+    """Make ``path`` a symbolic link to ``target`` in one renaming (a folder left by an older
+    layout of output/ is moved aside first)."""
+    if path.is_symlink() and os.readlink(path) == target:
+        return
+    if path.is_dir() and not path.is_symlink():
+        aside = Path(tempfile.mkdtemp(prefix=".old-", dir=path.parent / BUILDS))
+        os.rename(path, aside / path.name)
+    link = path.with_name(f".link-{path.name}-{os.getpid()}")
+    if link.is_symlink():
+        link.unlink()
+    os.symlink(target, link)
+    os.replace(link, path)
+
+
+@contextmanager
+def _build_lock(output: Path):
+    """An exclusive lock on the output folder for the time of a build (released by the system if
+    the process dies); a second build waits for the first."""
+    import fcntl
+
+    descriptor = os.open(output, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"waiting for another build of {output} to finish", file=sys.stderr, flush=True)
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)

@@ -6,6 +6,7 @@ A library query is a ``.rq`` file whose opening comment lines form its header::
     # question: Which meetings … does the corpus know of, when and where?
     # columns: ordinal, start, end, city, country, status, document
     # param: ordinal — the meeting's ordinal, e.g. 7     (optional, repeatable: the query needs it)
+    # values: ordinal — SELECT DISTINCT ?value WHERE { … } (optional: the values the parameter can take)
     # note: anything else a reader should know            (optional)
 
 A value may go on over further comment lines indented by two spaces or more. ``run`` takes any
@@ -15,6 +16,9 @@ values as they are, dates in ISO 8601, other IRIs shortened with the project's p
 
 Heavy imports (rdflib, pyoxigraph) happen inside the functions that need them, so that listing
 the library stays instant.
+
+When a parameter declared with ``# values:`` matches nothing, :func:`check_matches` says so and
+names the closest of the values that query gives, instead of printing an empty table.
 """
 
 from __future__ import annotations
@@ -70,6 +74,7 @@ class LibraryQuery:
     text: str
     params: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    values: dict[str, str] = field(default_factory=dict)  # parameter → a query whose ?value are its values
 
 
 @dataclass
@@ -86,6 +91,11 @@ class QueryResult:
         if callable(self._terms):
             self._terms = self._terms()
         return self._terms
+
+    def column(self, name: str) -> list[str]:
+        """The cells of one column."""
+        index = self.columns.index(name)
+        return [row[index] for row in self.rows]
 
     def to_table(self, max_width: int | None = None) -> str:
         """An aligned plain-text table; cells longer than ``max_width`` are cut with '…'."""
@@ -190,6 +200,13 @@ def read_query(path: Path, layout: Layout | None = None) -> LibraryQuery:
     for entry in header.get("param", []):
         name, _, description = entry.partition(" ")
         params[name] = description.strip(" —-")
+    values = {}
+    for entry in header.get("values", []):
+        name, _, select = entry.partition(" ")
+        if name not in params:
+            raise QueryError(f"{shown}: '# values: {name}' names no parameter",
+                             hint=f"declare it with '# param: {name} — …' first")
+        values[name] = select.strip(" —-")
     return LibraryQuery(
         name=path.stem,
         path=path,
@@ -199,6 +216,7 @@ def read_query(path: Path, layout: Layout | None = None) -> LibraryQuery:
         text=text,
         params=params,
         notes=header.get("note", []),
+        values=values,
     )
 
 
@@ -463,3 +481,60 @@ def missing_params(query: LibraryQuery, params: dict) -> list[str]:
 def unknown_params(query: LibraryQuery, params: dict) -> list[str]:
     """The given parameters that a library query does not declare."""
     return [name for name in params if name not in query.params]
+
+
+class NoMatchError(QueryError):
+    """A parameter's value matches nothing the query can answer about."""
+
+    exit_code = 1
+
+
+def check_matches(graph, query: LibraryQuery, params: dict, result: QueryResult, shown: int = 5) -> None:
+    """Raise :class:`NoMatchError` when a query answered no rows and a parameter's value is none of
+    the values its ``# values:`` query gives; the message names the closest of them."""
+    if result.rows:
+        return
+    for name, value in params.items():
+        if name not in query.values:
+            continue
+        answer = run(graph, query.values[name], source=f"{query.path.name} (values of {name})")
+        if "value" not in answer.columns:
+            raise QueryError(f"{query.path.name}: the '# values: {name}' query selects no ?value",
+                             hint="it must be a SELECT whose ?value are the values the parameter can take")
+        known = sorted({v for v in answer.column("value") if v}, key=_natural)
+        if not known or _normalized(str(value)) in {_normalized(v) for v in known}:
+            continue
+        close = closest(str(value), known, shown)
+        hints = [f"closest: {', '.join(close)}"] if close else []
+        hints.append(f"it takes one of {', '.join(known)}" if len(known) <= 12 else
+                     f"it takes any of {len(known)} values (the '# values: {name}' query of {query.path.name})")
+        raise NoMatchError(f"query '{query.name}': --param {name}={value} matches nothing", hint="; ".join(hints))
+
+
+def closest(value: str, known: list[str], count: int = 5) -> list[str]:
+    """The known values nearest to ``value``: by distance for numbers, else by spelling (difflib)."""
+    if _is_number(value) and known and all(_is_number(v) for v in known):
+        distance = {v: abs(float(v) - float(value)) for v in known}
+        nearest = min(distance.values())
+        return [v for v in known if distance[v] <= nearest][:count]
+    by_form: dict[str, str] = {}
+    for item in known:
+        by_form.setdefault(_normalized(item), item)
+    wanted = _normalized(value)
+    containing = sorted((form for form in by_form if wanted and wanted in form), key=lambda f: (len(f), f))
+    similar = difflib.get_close_matches(wanted, list(by_form), n=count, cutoff=0.5)
+    matches = list(dict.fromkeys(similar + containing))[:count]
+    return [by_form[m] for m in matches]
+
+
+def _normalized(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _is_number(text: str) -> bool:
+    return re.fullmatch(r"[+-]?\d+(\.\d+)?", text.strip()) is not None
+
+
+def _natural(text: str) -> tuple:
+    """Numbers in numeric order, then words in alphabetical order (case-insensitive)."""
+    return (0, float(text), "") if _is_number(text) else (1, 0.0, text.casefold())

@@ -33,7 +33,7 @@ from .errors import NotBuiltError, SpacekgError
 from .exports.rdf import INFERRED_FILE
 from .namespaces import bind_prefixes
 from .oxigraph import ExactOxigraphStore, dataset_over, rewritten
-from .paths import Layout
+from .paths import Layout, built
 
 BUILT_DATASET = "spacekg.trig"
 STORE_FOLDER = "store"  # output/store/: replaced as a whole by a build
@@ -51,17 +51,17 @@ def open_dataset(layout: Layout, store: str | None = None, inferred: bool = Fals
     The built store on disk is opened read-only: changing the returned dataset raises ReadOnlyError.
     """
     store = _ALIASES.get(store, store)
-    folder = layout.output / STORE_FOLDER
+    folder = built(layout, STORE_FOLDER)
     if store is None:
         store = "oxigraph" if (folder / _DATABASE).is_dir() else "memory"
     if store not in STORES:
         raise SpacekgError(f"unknown store '{store}'", hint="use oxigraph or memory")
     if store == "oxigraph" and not inferred and (folder / _DATABASE).is_dir():
         return _open_built_store(folder, layout)
-    path = layout.output / BUILT_DATASET
+    path = built(layout, BUILT_DATASET)
     if not path.is_file():
-        raise NotBuiltError(layout.relative(path))
-    entailed = layout.output / INFERRED_FILE
+        raise NotBuiltError(layout.relative(layout.output / BUILT_DATASET))
+    entailed = built(layout, INFERRED_FILE)
     extra = [entailed] if inferred and entailed.is_file() else []
     if store == "oxigraph":
         return _load_into_oxigraph([path, *extra], folder / _EXACT)
@@ -73,12 +73,36 @@ def open_dataset(layout: Layout, store: str | None = None, inferred: bool = Fals
 
 
 def _open_built_store(folder: Path, layout: Layout) -> Dataset:
-    try:
-        database = ox.Store.read_only(str(folder / _DATABASE))
-    except OSError as error:
-        raise SpacekgError(f"cannot open the store {layout.relative(folder)}: {error}",
-                           hint="rebuild it with `spacekg build`") from None
+    database = open_store(layout, folder)
     return dataset_over(ExactOxigraphStore(database, exact=_exact_table(folder / _EXACT), read_only=True))
+
+
+def store_path(layout: Layout) -> Path:
+    """The Oxigraph database of the current build, as a real path (see ``paths.current_build``):
+    what a reader opens, and keeps reading while later builds are published."""
+    return built(layout, STORE_FOLDER) / _DATABASE
+
+
+def open_store(layout: Layout, folder: Path | None = None) -> ox.Store:
+    """The current build's Oxigraph database, opened read-only.
+
+    A build published while the reader resolved the current build may remove the one before
+    the previous: then the current one is looked up again."""
+    for attempt in range(3):
+        database = (folder / _DATABASE) if folder is not None and attempt == 0 else store_path(layout)
+        if not database.is_dir():
+            raise NotBuiltError(layout.relative(layout.output / STORE_FOLDER / _DATABASE))
+        try:
+            return ox.Store.read_only(str(database))
+        except OSError as error:
+            failure = error
+    raise SpacekgError(f"cannot open the store {layout.relative(database)}: {failure}",
+                       hint="rebuild it with `spacekg build`") from None
+
+
+def exact_table(store_folder: Path) -> Iterator[ox.Quad]:
+    """The table of exact datatypes of a store folder (see :func:`_exact_table`)."""
+    return _exact_table(store_folder / _EXACT)
 
 
 def _exact_table(path: Path) -> Iterator[ox.Quad]:
@@ -105,71 +129,76 @@ def _load_into_oxigraph(files: list[Path], exact: Path) -> Dataset:
 class StoreWriter:
     """Builds the Oxigraph store in a build's staging folder from a background thread.
 
-    The build tells it, chunk by chunk, how far the N-Quads export has been written (:meth:`add`);
-    a thread bulk-loads that file part by part, outside Python's lock, so the store fills up while
-    the build goes on writing the other files, without holding the text in memory. :meth:`close`
-    waits for the last part and writes the table of exact datatypes next to the database.
+    The build hands it the N-Quads of the graph piece by piece (:meth:`add`); a thread
+    bulk-loads them a batch at a time, outside Python's lock, so the store fills up while the
+    build goes on making the graph. At most one batch waits for the thread: when the store is the
+    slower side, :meth:`add` waits too, so memory stays bounded. The literals that the store keeps
+    under another datatype go to a table next to the database as they come.
     """
 
     BATCH = 250_000  # quads per bulk load: fewer, larger loads are faster; smaller ones use less memory
 
-    def __init__(self, folder: Path, nquads: Path):
+    def __init__(self, folder: Path):
         target = folder / STORE_FOLDER
         target.mkdir()
         self.folder = target
         self.store = ox.Store(str(target / _DATABASE))
-        self._nquads = nquads
-        self._loaded_to = 0  # bytes of the N-Quads file handed to the thread
-        self._end = 0
-        self._pending = 0
-        self._exact: list[ox.Quad] = []
-        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._exact = (target / _EXACT).open("wb")
+        self._pending: list[bytes] = []
+        self._count = 0
+        self._queue: queue.Queue = queue.Queue(maxsize=1)
         self._failure: BaseException | None = None
         self._thread = threading.Thread(target=self._load, name="store-writer", daemon=True)
         self._thread.start()
 
-    def add(self, end: int, quads: int, exact: list[ox.Quad]) -> None:
-        """The N-Quads file now holds ``quads`` more quads of the asserted graph, up to byte ``end``
-        (flushed); ``exact``: those of them whose literal the store keeps under another datatype."""
-        self._exact += exact
-        self._end = end
-        self._pending += quads
-        if self._pending >= self.BATCH:
+    def add(self, nquads: bytes, quads: int, exact: bytes = b"") -> None:
+        """``quads`` more quads of the asserted graph, as N-Quads; ``exact``: N-Triples of those
+        whose literal the store keeps under another datatype."""
+        if self._failure is not None:
+            raise SpacekgError(f"could not write the Oxigraph store: {self._failure}")
+        self._exact.write(exact)
+        self._pending.append(nquads)
+        self._count += quads
+        if self._count >= self.BATCH:
             self._send()
 
-    def close(self) -> ox.Store:
-        """Wait until every part is loaded; returns the store (raises what a load raised)."""
-        self._send()
-        self._queue.put(None)
-        self._thread.join()
+    def finish(self) -> ox.Store:
+        """Wait until every quad is loaded; returns the store (raises what a load raised)."""
+        if self._thread.is_alive():
+            self._send()
+            self._queue.put(None)
+            self._thread.join()
+            self._exact.close()
         if self._failure is not None:
             raise SpacekgError(f"could not write the Oxigraph store: {self._failure}")
         self.store.flush()
-        table = sorted((ox.Triple(q.subject, q.predicate, q.object) for q in self._exact), key=str)
-        ox.serialize(table, str(self.folder / _EXACT), ox.RdfFormat.N_TRIPLES)
         return self.store
 
     def abandon(self) -> None:
         """Stop the thread after a failed build (the staging folder is removed anyway)."""
         self._failure = self._failure or RuntimeError("abandoned")
-        self._queue.put(None)
-        self._thread.join()
+        self._pending = []
+        while self._thread.is_alive():
+            try:
+                self._queue.put(None, timeout=0.1)
+            except queue.Full:
+                continue
+            self._thread.join()
+        self._exact.close()
 
-    def exact(self) -> list[ox.Quad]:
-        return self._exact
+    def close(self) -> None:
+        """Let go of the database, so that its folder can be moved."""
+        self.store = None
 
     def _send(self) -> None:
-        if self._end > self._loaded_to:
-            self._queue.put((self._loaded_to, self._end))
-            self._loaded_to, self._pending = self._end, 0
+        if self._pending:
+            self._queue.put(b"".join(self._pending))
+            self._pending, self._count = [], 0
 
     def _load(self) -> None:
-        with self._nquads.open("rb") as source:
-            while (part := self._queue.get()) is not None:
-                if self._failure is None:
-                    start, end = part
-                    source.seek(start)
-                    try:
-                        self.store.bulk_load(source.read(end - start), ox.RdfFormat.N_QUADS, lenient=True)
-                    except Exception as error:  # noqa: BLE001 - reported by close()
-                        self._failure = error
+        while (data := self._queue.get()) is not None:
+            if self._failure is None:
+                try:
+                    self.store.bulk_load(data, ox.RdfFormat.N_QUADS, lenient=True)  # the build's own N-Quads
+                except Exception as error:  # noqa: BLE001 - reported by add() and finish()
+                    self._failure = error

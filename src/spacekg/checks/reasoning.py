@@ -1,4 +1,10 @@
-"""OWL reasoning with owlready2 and HermiT: consistency of ontology plus data, and entailments.
+"""OWL reasoning with owlready2 and HermiT.
+
+A build asks HermiT about the ontology alone (:func:`ontology_verdict`, in a child process): is
+it consistent, is every class satisfiable? The ontology is small, so that takes seconds whatever
+the size of the graph. The data are reasoned over by SPARQL rules on the store (see rules.py).
+:func:`reason` gives HermiT the ontology and the data together: the reference those rules are
+tested against, on graphs small enough for it.
 
 HermiT reads the ontology as users get it, the RDF/XML file spacekg.owl (OWL 2 DL, see
 ontology/spacekg.ttl), with no option that skips what it cannot handle, and beside it the facts
@@ -260,3 +266,41 @@ def _distinct(a, b, different: set[frozenset]) -> bool:
         return isinstance(a, Literal) and isinstance(b, Literal) and a != b
     return frozenset((a, b)) in different
 
+
+
+# -- the ontology alone -------------------------------------------------------------------------------
+
+def ontology_verdict(ontology: Path) -> dict:
+    """HermiT on the ontology's RDF/XML file alone (spacekg.owl, as users get it):
+    {"consistent": bool, "unsatisfiable": [class IRIs]}, or {"skipped": why} when Java cannot run.
+    Raises SpacekgError when the reasoner fails."""
+    import owlready2
+
+    problem = java_problem()
+    if problem is not None:
+        return {"skipped": problem}
+    world = owlready2.World()
+    try:
+        loaded = world.get_ontology(ontology.resolve().as_uri()).load(format="rdfxml")
+        with loaded:
+            owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+    except owlready2.OwlReadyInconsistentOntologyError:
+        world.close()
+        return {"consistent": False, "unsatisfiable": []}
+    except (owlready2.OwlReadyJavaError, subprocess.CalledProcessError, OSError) as error:
+        world.close()
+        raise SpacekgError(f"the OWL reasoner failed: {_first_line(error)}",
+                           hint="check the Java runtime (java -version)") from None
+    unsatisfiable = sorted(c.iri for c in world.inconsistent_classes() if getattr(c, "iri", None))
+    world.close()
+    return {"consistent": True, "unsatisfiable": unsatisfiable}
+
+
+if __name__ == "__main__":  # the child process of a build: python -m spacekg.checks.reasoning ONTOLOGY
+    import json
+    import sys
+
+    try:
+        print(json.dumps(ontology_verdict(Path(sys.argv[1]))))
+    except SpacekgError as failure:
+        print(json.dumps({"failed": str(failure)}))

@@ -1,4 +1,15 @@
-"""SHACL validation of the asserted graph against ontology/shapes.ttl, with pySHACL."""
+"""SHACL: ontology/shapes.ttl checked on the built store through the shapes' SPARQL twins, and
+with pySHACL on graphs held in memory.
+
+Every shape of the shapes file that has a target has a twin, ontology/shapes/NAME.rq: a SPARQL
+SELECT of the nodes that violate it (``?focus``, with ``?path`` and ``?value`` where a property is
+at fault). Oxigraph answers the twins on a store of any size, where pySHACL needs the graph in
+memory. The shapes file stays the source of truth: the messages come from it, and the test suite
+checks that each targeted shape has its twin and that the twins and pySHACL find the same
+violations, on the corpus and on a broken data file for every shape (tests/broken_shapes/).
+A twin that checks a shape with several property shapes on one path tells which one with
+``?constraint``: the local name of the constraint parameter it checks (sh:uniqueLang …).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +19,7 @@ from rdflib import Graph
 from rdflib.namespace import RDF
 
 from ..errors import Problem
-from ..namespaces import SH
+from ..namespaces import SH, SHAPE
 from ..ontology import read_turtle
 from .where import Origins, short
 
@@ -47,3 +58,56 @@ def validate_shapes(data: Graph, shapes: Graph, origins: Origins, fallback: str)
         problems.append(Problem(where.file if where else fallback, where.line if where else 0, text,
                                 hint=SHAPES_HINT))
     return sorted(set(problems), key=lambda p: (p.file, p.line, p.message))
+
+
+def twins(folder: Path) -> dict[str, Path]:
+    """Shape name → its SPARQL twin in ``folder`` (ontology/shapes/)."""
+    return {path.stem: path for path in sorted(folder.glob("*.rq"))}
+
+
+def twin_violations(store, shapes: Graph, folder: Path) -> list[tuple]:
+    """What the twins find in ``store`` (a pyoxigraph store whose default graph is the union of its
+    named graphs): (focus, path, value, message) for each violation, rdflib terms or None."""
+    from oxrdflib._converter import from_ox
+
+    from ..errors import SpacekgError
+
+    found = []
+    for name, path in twins(folder).items():
+        try:
+            solutions = store.query(path.read_text(encoding="utf-8"), use_default_graph_as_union=True)
+        except (SyntaxError, ValueError, OSError) as error:
+            raise SpacekgError(f"{path.name}: the shape's SPARQL cannot run: {str(error).splitlines()[0][:300]}") from None
+        names = [variable.value for variable in solutions.variables]
+        for solution in solutions:
+            row = dict(zip(names, (None if term is None else from_ox(term) for term in solution)))
+            message = shape_message(shapes, SHAPE[name], row.get("path"), row.get("constraint"))
+            found.append((row["focus"], row.get("path"), row.get("value"), message))
+    return found
+
+
+def shape_problems_in_store(store, shapes: Graph, folder: Path, origins, fallback: str) -> list[Problem]:
+    """Every violation the twins find in ``store``, as problems at the file and line that
+    produced the node."""
+    problems = []
+    for focus, prop, value, message in twin_violations(store, shapes, folder):
+        where = origins.fact(focus, prop, value) if prop is not None and value is not None else origins.node(focus)
+        detail = f" ({short(prop)} {short(value)})" if prop is not None and value is not None else ""
+        problems.append(Problem(where.file if where else fallback, where.line if where else 0,
+                                f"{short(focus)}: {message}{detail}", hint=SHAPES_HINT))
+    return sorted(set(problems), key=lambda p: (p.file, p.line, p.message))
+
+
+def shape_message(shapes: Graph, shape, path=None, constraint=None) -> str:
+    """The sh:message of ``shape``, or of its property shape on ``path`` (the one with the
+    ``constraint`` parameter, when it has several on that path)."""
+    if path is not None:
+        candidates = [prop for prop in shapes.objects(shape, SH.property) if shapes.value(prop, SH.path) == path]
+        if constraint is not None:
+            candidates = [prop for prop in candidates if shapes.value(prop, SH[str(constraint)]) is not None] or candidates
+        for prop in candidates:
+            message = shapes.value(prop, SH.message)
+            if message is not None:
+                return str(message)
+    message = shapes.value(shape, SH.message)
+    return str(message) if message is not None else "does not conform"

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from ..namespaces import PREFIXES, QUOTE, STMT
+from ..namespaces import DOC, KG, PREFIXES, QUOTE, STMT
 from ..sources.model import Corpus, Where
 
 
@@ -51,3 +51,67 @@ def short(node) -> str:
         if isinstance(node, URIRef) and text.startswith(str(namespace)):
             return f"{prefix}:{text[len(str(namespace)):]}"
     return text if not isinstance(node, URIRef) else f"<{text}>"
+
+
+class Locator:
+    """Where a node or a fact of a built graph was written, found when asked (for the few nodes
+    a check reports), so that a build need not keep every source line of the corpus.
+
+    An entity is found in the registry index; a document, a statement or a quote by reading its
+    annotation file again; a fact by the graphs of the store that hold it.
+    """
+
+    def __init__(self, layout, schema, registry, store):
+        self.layout = layout
+        self.schema = schema
+        self.registry = registry
+        self.store = store
+        self._documents: dict[str, Origins] = {}
+
+    def node(self, node) -> Where | None:
+        if not isinstance(node, URIRef):
+            return None
+        text = str(node).split("#", 1)[0]
+        if text.startswith(str(KG)):
+            return self.registry.where(text[len(str(KG)):])
+        for namespace in (DOC, STMT, QUOTE):
+            if text.startswith(str(namespace)):
+                document = text[len(str(namespace)):].split("/", 1)[0]
+                return self._origins(document).node(URIRef(text))
+        return None
+
+    def fact(self, subject, prop, value) -> Where | None:
+        """Where a fact was written (the first document that claims it, else the subject's entry)."""
+        import pyoxigraph as ox
+
+        from ..ingest import REGISTRY_GRAPH, document_graph
+        from ..oxigraph import to_oxigraph
+
+        try:
+            quads = self.store.quads_for_pattern(to_oxigraph(subject), to_oxigraph(prop), to_oxigraph(value), None)
+            graphs = sorted(str(quad.graph_name.value) for quad in quads if isinstance(quad.graph_name, ox.NamedNode))
+        except (TypeError, ValueError):
+            graphs = []
+        prefix = str(document_graph(""))
+        for graph in graphs:
+            if graph.startswith(prefix) and graph != str(REGISTRY_GRAPH):
+                where = self._origins(graph[len(prefix):]).facts.get((subject, prop, value))
+                if where is not None:
+                    return where
+        return self.node(subject)
+
+    def _origins(self, document_id: str) -> "Origins":
+        """The lines of one annotation file, read again (and remembered)."""
+        if document_id not in self._documents:
+            from ..sources.load import _Loader
+            from ..sources.model import Corpus
+
+            origins = Origins()
+            path = self.layout.annotations / f"{document_id}.yaml"
+            if path.is_file():
+                record = _Loader(self.layout, self.schema, self.registry).document(path)
+                if record.document is not None:
+                    origins = Origins.of(Corpus({}, [record.document], record.statements))
+            self._documents[document_id] = origins
+        return self._documents[document_id]
+

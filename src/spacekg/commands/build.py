@@ -19,6 +19,6 @@ def run(args, layout) -> int:
     say = progress(args.quiet)
     result = build(layout, say)
     print("\n".join(result.summary()))
-    for path in result.files:
-        print(f"wrote {layout.relative(layout.output / path.name)}")
+    for path in result.files:  # output/NAME, the link readers use (not the build folder it points into)
+        print(f"wrote {layout.relative(layout.output)}/{path.name}")
     return 0

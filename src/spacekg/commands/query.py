@@ -48,6 +48,8 @@ def run(args, layout) -> int:
         _check_params(known, params, q)
     graph = q.open_graph(layout, inferred=args.inferred, store=args.store)
     result = q.run(graph, text, params, source=source)
+    if known is not None:
+        q.check_matches(graph, known, params, result)
     if args.format == "table":
         out = result.to_table(max_width=args.max_width or None)
     else:

@@ -26,12 +26,11 @@ def register(subparsers) -> None:
 def run(args, layout) -> int:
     if args.files:
         return _files(args, layout)
-    from ..build import load_and_ingest
+    from ..build import check_in_scratch
     from ..checks.stages import validate_all
 
     say = progress(args.quiet)
-    result = load_and_ingest(layout, say)
-    report = validate_all(result, layout, say)
+    _, report = check_in_scratch(layout, say, lambda result: validate_all(result, layout, say))
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for problem in report.problems:

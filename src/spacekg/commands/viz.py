@@ -11,7 +11,9 @@ def register(subparsers) -> None:
         description="Draw the built graph (output/) as one self-contained HTML page: nodes coloured and shaped "
                     "by class, links labelled with their property, the source's words on hover. Filters "
                     "combine: first --meeting/--year/--class/--country, then --focus. Without a filter, a graph of "
-                    "more than a few hundred nodes is drawn as the overview of the build's graph.html.")
+                    "more than a few hundred nodes is drawn as the overview of the build's graph.html. The page opens "
+                    "around the --focus node, else around the latest meeting (a small graph: whole); the whole "
+                    "graph is one click away.")
     parser.add_argument("-o", "--output", metavar="FILE.html",
                         help="where to write the page (default: output/graph.html, or output/view.html when filtered)")
     parser.add_argument("--focus", metavar="NODE", help="only the neighbourhood of this node (id, label or abbreviation)")
@@ -41,7 +43,7 @@ def run(args, layout) -> int:
     from ..views.write import GRAPH_TITLE
 
     source = open_source(open_dataset(layout))
-    overview_note = left_out = ""
+    overview_note = left_out = start = ""
     if not (args.meeting or args.year or args.classes or args.country or args.focus):
         drawn = overview_of(source)  # the whole graph, or the overview of graph.html
         network, applied, overview_note, left_out = drawn.network, [], drawn.note, drawn.left_out
@@ -50,13 +52,15 @@ def run(args, layout) -> int:
     else:
         nodes = filters.universe(source, args.meeting, args.year, args.focus, args.depth)
         network, applied = _filtered(build_network(source, nodes=nodes, provenance=args.provenance), args)
+        if args.focus:  # the page opens around the node asked for
+            start = filters.resolve(network, args.focus)
     if args.provenance:
         applied.append("with provenance")
     path = Path(args.output) if args.output else layout.output / ("view.html" if applied else "graph.html")
     note = "; ".join(filter(None, [overview_note, *applied]))
     beside_index = path.resolve().parent == layout.output.resolve()
     write_graph(network, path, GRAPH_TITLE, note=note, index_link="index.html" if beside_index else None,
-                left_out=left_out)
+                left_out=left_out, start=start)
     print(f"wrote {layout.relative(path)}: {network.number_of_nodes()} nodes, {network.number_of_edges()} links"
           + (f" ({note})" if note else ""))
     return 0

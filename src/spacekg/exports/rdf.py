@@ -1,151 +1,199 @@
 """The RDF exports: Turtle and N-Triples (the asserted triples), TriG, N-Quads and JSON-LD (the
-asserted named graphs), the reasoner's graph:inferred apart in spacekg-inferred.trig, and the
-ontology as RDF/XML (spacekg.owl, see :mod:`.owl`).
+asserted named graphs), the entailments of graph:inferred apart in spacekg-inferred.trig, and the
+ontology as RDF/XML (spacekg.owl, see :mod:`.owl`). Every file that users load as it is holds the
+asserted graphs only: loaded into a store whose default graph is the union of the named graphs,
+it answers as `spacekg query` does.
 
-:class:`RdfFiles` writes N-Quads and N-Triples while the graph streams by (see ``ingest.chunks``),
-then derives TriG, JSON-LD and Turtle from those two files, with pyoxigraph's parsers and
-serializers throughout (JSON-LD: see :mod:`.jsonld`), with the prefixes of :mod:`.prefixes`. The
-files keep the stream's fixed order, so the same sources give byte-identical files. Every file
-that users load as it is holds the asserted graphs only: loaded into a store whose default graph
-is the union of the named graphs, it answers as `spacekg query` does. Turtle of a small graph is
-written by rdflib, whose nesting of a subject's statements reads better; rdflib's Turtle writer
-takes minutes on a million triples, so a large graph's Turtle is pyoxigraph's.
+Every file is written as the graph streams by, a piece at a time: a worker process serializes
+the chunks of a registry slice or of a document into every format at once (:func:`serialize`,
+pyoxigraph's serializers), and :class:`RdfFiles`, in the building process, appends the pieces in
+the stream's fixed order. No file is parsed again and no format is converted from another, so
+the same sources give byte-identical files, and memory holds a piece at a time.
+
+Turtle and TriG pieces are written without their prefix lines (the file declares the prefixes of
+:mod:`.prefixes` once), JSON-LD pieces without the brackets of the top-level array: pyoxigraph's
+expanded JSON-LD; a graph of up to COMPACTED_UP_TO triples is then rewritten compacted with the
+context of :mod:`.jsonld`. A triple about an entity may
+be in several graphs (a fact in the registry and in documents, or claimed by several documents):
+N-Triples and Turtle hold it once, the first time it comes (see :class:`WrittenOnce`). Turtle of
+a small graph is rewritten by rdflib at the end, whose nesting of a subject's statements reads
+better; rdflib's Turtle writer takes minutes on a million triples, so a large graph's Turtle is
+pyoxigraph's.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from hashlib import blake2b
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable
 
+import numpy as np
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
-from ..ingest import INFERRED_GRAPH, Chunk, Ingest
-from ..namespaces import make_graph
-from ..parallel import map_jobs, stream_jobs
+from ..ingest import INFERRED_GRAPH, Chunk
+from ..namespaces import SKG, make_graph
 from ..oxigraph import ExactOxigraphStore, to_oxigraph
 from .jsonld import COMPACTED_UP_TO, context, write_jsonld
 from .owl import OWL_FILE, write_owl
 from .prefixes import EXPORT_PREFIXES
 
 INFERRED_FILE = "spacekg-inferred.trig"  # graph:inferred alone, to load beside the others
-FILES = ("spacekg.ttl", "spacekg.trig", "spacekg.nq", "spacekg.nt", "spacekg.jsonld", INFERRED_FILE, OWL_FILE)
+STREAMED = ("spacekg.ttl", "spacekg.trig", "spacekg.nq", "spacekg.nt", "spacekg.jsonld")
+FILES = (*STREAMED, INFERRED_FILE, OWL_FILE)
 # Up to this many triples, Turtle is written by rdflib.
 LARGE = 20_000
+_PREFIXES = EXPORT_PREFIXES
 _INFERRED = to_oxigraph(INFERRED_GRAPH)
+_SKG = str(SKG._NS)
+
+
+@dataclass
+class Piece:
+    """Chunks serialized in every format, ready to be appended to the files.
+
+    ``ntriples`` and ``turtle`` hold the triples that occur in no other graph; ``candidates``
+    (N-Triples lines) those that may, which the files take only the first time. ``exact``:
+    N-Triples of the literals that the Oxigraph store keeps under another datatype."""
+
+    nquads: bytes
+    trig: bytes
+    jsonld: bytes
+    ntriples: bytes
+    turtle: bytes
+    candidates: bytes
+    exact: bytes
+    quads: int
+    triples: int  # lines of ``ntriples``
+
+
+def serialize(chunks: Iterable[Chunk]) -> Piece:
+    """The quads of ``chunks`` (of one named graph, or of consecutive ones) in every format."""
+    quads, own, candidates, exact = [], [], [], []
+    for chunk in chunks:
+        quads += chunk.quads
+        exact += chunk.exact
+        if not chunk.shared:
+            own += (quad.triple for quad in chunk.quads)
+            continue
+        for quad in chunk.quads:
+            (candidates if quad.predicate.value.startswith(_SKG) else own).append(quad.triple)
+    return Piece(nquads=ox.serialize(quads, format=ox.RdfFormat.N_QUADS),
+                 trig=_without_prefixes(quads, ox.RdfFormat.TRIG),
+                 jsonld=ox.serialize(quads, format=ox.RdfFormat.JSON_LD)[1:-1],
+                 ntriples=ox.serialize(own, format=ox.RdfFormat.N_TRIPLES),
+                 turtle=_without_prefixes(own, ox.RdfFormat.TURTLE),
+                 candidates=ox.serialize(candidates, format=ox.RdfFormat.N_TRIPLES),
+                 exact=ox.serialize([quad.triple for quad in exact], format=ox.RdfFormat.N_TRIPLES),
+                 quads=len(quads), triples=len(own))
+
+
+def _without_prefixes(statements: list, rdf_format) -> bytes:
+    """Turtle or TriG of ``statements`` without the prefix lines that open it."""
+    data = ox.serialize(statements, format=rdf_format, prefixes=_PREFIXES)
+    header = _header(rdf_format)
+    if data and not data.startswith(header):  # pragma: no cover - a change of pyoxigraph's output
+        raise RuntimeError(f"unexpected start of a {rdf_format} piece: {data[:80]!r}")
+    return data[len(header):] if data else data
+
+
+_HEADERS: dict = {}
+
+
+def _header(rdf_format) -> bytes:
+    """The prefix lines that pyoxigraph writes at the start of a Turtle or TriG document."""
+    if rdf_format not in _HEADERS:
+        probe = ox.NamedNode("urn:x-spacekg:probe")
+        data = ox.serialize([ox.Quad(probe, probe, probe, probe)] if rdf_format == ox.RdfFormat.TRIG
+                            else [ox.Triple(probe, probe, probe)], format=rdf_format, prefixes=_PREFIXES)
+        _HEADERS[rdf_format] = data[:data.index(b"<urn:x-spacekg:probe>")]
+    return _HEADERS[rdf_format]
 
 
 class RdfFiles:
-    """The exports in ``folder``: fed chunk by chunk, finished with the inferred triples.
+    """The exports in ``folder``, appended to piece by piece, finished with the inferred triples.
 
-    The ontology's RDF/XML is written at once (the reasoner reads it before the other files are
-    finished); the ontology also gives the JSON-LD its context.
-    """
+    The ontology's RDF/XML is written at once (HermiT reads it while the graph is written); the
+    ontology also gives the JSON-LD its context."""
 
     def __init__(self, folder: Path, ontology: Graph):
         self.folder = folder
         self.owl = write_owl(ontology, folder)
         self._context = context(ontology)
+        self.paths = {name: folder / name for name in FILES}
         self.triples = 0  # distinct asserted triples written to N-Triples
-        self.nquads_path = folder / "spacekg.nq"
-        self._nquads = self.nquads_path.open("wb")
-        self._ntriples = (folder / "spacekg.nt").open("wb")
-        self._seen: set[ox.Triple] = set()
+        self._files = {name: self.paths[name].open("wb") for name in STREAMED}
+        self._files["spacekg.trig"].write(_header(ox.RdfFormat.TRIG))
+        self._files["spacekg.ttl"].write(_header(ox.RdfFormat.TURTLE))
+        self._files["spacekg.jsonld"].write(b"[")
+        self._jsonld_items = 0
+        self._once = WrittenOnce()
 
-    def add(self, chunk: Chunk) -> int:
-        """Append a chunk to N-Quads and its new triples to N-Triples; returns the N-Quads file's
-        size so far, flushed (for readers of the file while it is written)."""
-        if chunk.minted:
-            triples = [quad.triple for quad in chunk.quads]
-        else:  # the same triple may be in several graphs (a fact in the registry and in documents)
-            seen = self._seen
-            triples = []
-            for quad in chunk.quads:
-                triple = quad.triple
-                if triple not in seen:
-                    seen.add(triple)
-                    triples.append(triple)
-        return self.add_serialized(ox.serialize(chunk.quads, format=ox.RdfFormat.N_QUADS),
-                                   ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), len(triples))
-
-    def add_serialized(self, nquads: bytes, ntriples: bytes, triples: int) -> int:
-        """Append a minted chunk already written as N-Quads and N-Triples (see :func:`serialized`)."""
-        self._nquads.write(nquads)
-        self._ntriples.write(ntriples)
-        self.triples += triples
-        self._nquads.flush()
-        return self._nquads.tell()
+    def add(self, piece: Piece) -> None:
+        files = self._files
+        files["spacekg.nq"].write(piece.nquads)
+        files["spacekg.trig"].write(piece.trig)
+        if piece.jsonld:
+            files["spacekg.jsonld"].write((b"," if self._jsonld_items else b"") + piece.jsonld)
+            self._jsonld_items += 1
+        files["spacekg.nt"].write(piece.ntriples)
+        files["spacekg.ttl"].write(piece.turtle)
+        self.triples += piece.triples
+        if piece.candidates:
+            lines = self._once.new(piece.candidates.splitlines(keepends=True))
+            if lines:
+                text = b"".join(lines)
+                files["spacekg.nt"].write(text)
+                files["spacekg.ttl"].write(_without_prefixes(list(ox.parse(text, ox.RdfFormat.N_TRIPLES)),
+                                                             ox.RdfFormat.TURTLE))
+                self.triples += len(lines)
 
     def finish(self, inferred: list[ox.Triple] = ()) -> list[Path]:
-        """Write graph:inferred to its own TriG file, and TriG, JSON-LD and Turtle; returns all paths."""
-        self.close()
-        paths = {name: self.folder / name for name in FILES}
+        """Write graph:inferred to its own TriG file and close every file; returns their paths."""
         ox.serialize((ox.Quad(t.subject, t.predicate, t.object, _INFERRED) for t in inferred),
-                     str(paths[INFERRED_FILE]), ox.RdfFormat.TRIG, prefixes=EXPORT_PREFIXES)
-        compacted = self.triples <= COMPACTED_UP_TO  # else JSON-LD in expanded form, without a context
-        conversions = [(paths["spacekg.nq"], paths["spacekg.jsonld"], self._context if compacted else "JSON_LD"),
-                       (paths["spacekg.nq"], paths["spacekg.trig"], "TRIG")]
+                     str(self.paths[INFERRED_FILE]), ox.RdfFormat.TRIG, prefixes=EXPORT_PREFIXES)
+        self._files["spacekg.jsonld"].write(b"]\n")
+        self.close()
+        if self.triples <= COMPACTED_UP_TO:  # else JSON-LD stays expanded, without a context
+            write_jsonld(self.paths["spacekg.nq"], self.paths["spacekg.jsonld"], self._context)
         if self.triples <= LARGE:  # blank nodes keep their labels, which rdflib orders them by
-            _as_graph(_read(paths["spacekg.nt"])).serialize(paths["spacekg.ttl"], format="turtle", encoding="utf-8")
-        else:
-            conversions.append((paths["spacekg.nt"], paths["spacekg.ttl"], "TURTLE"))
-        map_jobs(_convert, conversions, parallel=self.triples > LARGE)
-        return list(paths.values())
+            triples = ox.parse(path=str(self.paths["spacekg.nt"]), format=ox.RdfFormat.N_TRIPLES, lenient=True)
+            _as_graph(triples).serialize(self.paths["spacekg.ttl"], format="turtle", encoding="utf-8")
+        return list(self.paths.values())
 
     def close(self) -> None:
-        self._nquads.close()
-        self._ntriples.close()
-        self._seen = set()
+        for file in self._files.values():
+            file.close()
+        self._once = WrittenOnce()
 
 
-@dataclass
-class Serialized:
-    """A minted chunk as N-Quads and N-Triples text, with its count and its exact-datatype quads."""
+class WrittenOnce:
+    """Which lines were written already, by a 16-byte BLAKE2 digest of each (kept sorted in a
+    NumPy array: 16 bytes a line, where a set of the lines would take a hundred or more)."""
 
-    nquads: bytes
-    ntriples: bytes
-    quads: int
-    exact: bytes
+    def __init__(self):
+        self._sorted = np.empty(0, dtype="S16")
+        self._recent: set[bytes] = set()
 
-    def exact_quads(self) -> list[ox.Quad]:
-        return list(ox.parse(self.exact, ox.RdfFormat.N_QUADS)) if self.exact else []
-
-
-def serialized_statements(ingest: Ingest, parallel: bool) -> Iterator[Serialized]:
-    """Each document's statement chunk, in document order, serialized by worker processes (one
-    per core) when ``parallel``: making and writing these quads is most of a large build's work."""
-    global _INGEST
-    _INGEST = ingest
-    try:
-        yield from stream_jobs(_serialize_statements, [d.id for d in ingest.corpus.documents], parallel)
-    finally:
-        _INGEST = None
-
-
-_INGEST: Ingest | None = None  # what forked workers of serialized_statements read
-
-
-def _serialize_statements(document_id: str) -> Serialized:
-    chunk = _INGEST.statement_chunk(document_id)
-    return Serialized(ox.serialize(chunk.quads, format=ox.RdfFormat.N_QUADS),
-                      ox.serialize([quad.triple for quad in chunk.quads], format=ox.RdfFormat.N_TRIPLES),
-                      len(chunk.quads), ox.serialize(chunk.exact, format=ox.RdfFormat.N_QUADS))
-
-
-def _read(path: Path):
-    """Statements of a file this build has just written with pyoxigraph (so checks are skipped)."""
-    return ox.parse(path=str(path), format=ox.RdfFormat.from_extension(path.suffix[1:]), lenient=True)
-
-
-def _convert(job: tuple[Path, Path, str | dict]) -> None:
-    """Write ``target`` in the named format from the statements of ``source`` (a dict: JSON-LD
-    with that context)."""
-    source, target, rdf_format = job
-    if isinstance(rdf_format, dict):
-        write_jsonld(source, target, rdf_format)
-    else:
-        ox.serialize(_read(source), str(target), getattr(ox.RdfFormat, rdf_format), prefixes=EXPORT_PREFIXES)
+    def new(self, lines: list[bytes]) -> list[bytes]:
+        """The lines not seen before (nor earlier in ``lines``), remembered from now on."""
+        digests = [blake2b(line, digest_size=16).digest() for line in lines]
+        if self._sorted.size:
+            keys = np.array(digests, dtype="S16")
+            at = np.searchsorted(self._sorted, keys).clip(max=self._sorted.size - 1)
+            known = self._sorted[at] == keys
+        else:
+            known = [False] * len(lines)
+        fresh = []
+        for line, digest, old in zip(lines, digests, known):
+            if not old and digest not in self._recent:
+                self._recent.add(digest)
+                fresh.append(line)
+        if len(self._recent) > max(100_000, self._sorted.size // 8):
+            self._sorted = np.sort(np.concatenate([self._sorted, np.array(list(self._recent), dtype="S16")]))
+            self._recent = set()
+        return fresh
 
 
 def union_graph(dataset: Dataset) -> Graph:

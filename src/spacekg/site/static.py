@@ -54,8 +54,7 @@ def write_site(result, layout: Layout, folder: Path, say: Callable[[str], None])
     target = folder / SITE_FOLDER
     target.mkdir()
     lookup = Lookup(open_source(result.dataset))
-    texts = {document.id: layout.root / document.text_file for document in result.corpus.documents
-             if getattr(document, "text_file", None)}
+    texts = {identifier: layout.root / text_file for identifier, text_file in result.texts.items()}
     write(lookup, layout, target, texts, folder)
     result.files.append(target)
 

@@ -1,24 +1,41 @@
-"""Read sources/ into a checked :class:`Corpus`, or report every problem as ``file:line: message``."""
+"""Read sources/ into checked records, or report every problem as ``file:line: message``.
+
+The sources are read in passes that each hold one file, or one entity, at a time:
+
+1. every registry file is read (:meth:`_Loader.registry_file`): each entry is checked on its own
+   and set aside in a spool, and its id, class and line go to the :class:`Registry` index;
+2. with the index complete, each entity's facts and broader terms are resolved
+   (:meth:`_Loader.entity_facts`), and each annotation file is read and checked against the
+   index and the ontology (:meth:`_Loader.document`);
+
+so that memory holds the index and one file, never the corpus. The passes work on jobs that
+worker processes can run (one file, one slice of the registry spool), and report every problem
+they find, so that a run lists them all. :func:`load_corpus` runs the passes in this process and
+keeps everything, for small corpora (tests, measurements).
+"""
 
 from __future__ import annotations
 
 import difflib
 import re
+import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from rdflib import URIRef
 from rdflib.namespace import XSD
 
-from ..errors import Problems
+from ..errors import Problem, Problems
 from ..namespaces import DOC, KG, SKG
 from ..ontology import DATE_TYPES, PropertyInfo, Schema
-from ..parallel import map_jobs
 from ..paths import Layout
+from ..spool import Span, Spool, read
 from .model import Corpus, Document, Entity, Fact, Quote, Statement, Where
 from .quotes import NormalizedText
+from .registry import Registry
 from .values import ValueProblem, parse_date, parse_positive_integer, parse_text
-from .yamlfile import LocatedDict, LocatedList, load_yaml
+from .yamlfile import LocatedDict, LocatedList, load_items, load_yaml
 
 ID = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
 ENTITY_KEYS = ("id", "class", "label", "alt", "abbr", "ja", "description", "broader")
@@ -31,127 +48,192 @@ LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 # A paraphrase is a short account in our own words; a long one is likely to copy the record.
 PARAPHRASE_LIMIT = 400
 FORMAT_HINT = "see docs/annotating.md for the format"
+# Entities per spooled slice of a registry file: the unit of work of the second pass.
+SLICE = 2_000
+
+
+@dataclass
+class RegistryFile:
+    """What the first pass made of one registry file: its entries (id, class, line) in order,
+    the spool spans holding them in slices, and the problems found."""
+
+    file: str
+    entries: list[tuple[str, URIRef, int]] = field(default_factory=list)
+    spans: list[Span] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class DocumentRecord:
+    """One annotation file read and checked: the document and its statements, or the problems."""
+
+    file: str
+    document: Document | None = None
+    statements: list[Statement] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def registry_files(layout: Layout) -> list[Path]:
+    return sorted(layout.registry.glob("*.yaml"))
+
+
+def annotation_files(layout: Layout) -> list[Path]:
+    return sorted(layout.annotations.glob("*.yaml"))
+
+
+def build_index(files: list[RegistryFile], problems: Problems, layout: Layout) -> Registry:
+    """The registry index from the first pass's entries, in file order; a second entry with an
+    id already registered is a problem (the first one counts)."""
+    registry = Registry()
+    if not files:
+        problems.add(layout.relative(layout.registry), 0, "no registry files (*.yaml)")
+    for found in files:
+        problems.items += found.problems
+        for entity_id, klass, line in found.entries:
+            first = registry.add(entity_id, klass, Where(found.file, line))
+            if first is not None:
+                first_class, where = first
+                problems.add(found.file, line, f"duplicate id '{entity_id}', here as {_article(klass)}",
+                             hint=f"already registered as {_article(first_class)} at {where}; "
+                                  "one id names one entity of one class")
+    spans = [span for found in files for span in found.spans]
+    registry.read_labels = lambda: ((entity.id, [entity.label, *entity.alt, *entity.abbr])
+                                    for span in spans for entity, _ in read(span))
+    return registry
 
 
 def load_corpus(layout: Layout, schema: Schema) -> Corpus:
-    """Load and check the registry and every annotation file; raise SourceError listing all problems."""
-    return _Loader(layout, schema).load()
+    """Load and check the registry and every annotation file in this process, keeping all of it;
+    raise SourceError listing all problems. For small corpora: a build streams instead."""
+    problems = Problems()
+    with tempfile.TemporaryDirectory(prefix="spacekg-spool-") as folder:
+        spool = Spool(Path(folder) / "registry.spool")
+        files = [_Loader(layout, schema).registry_file(path, spool) for path in registry_files(layout)]
+        spool.close()
+        registry = build_index(files, problems, layout)
+        entities = {}
+        for span in (span for found in files for span in found.spans):
+            loader = _Loader(layout, schema, registry)
+            for entity in loader.entity_facts(span):
+                entities[entity.id] = entity
+            problems.items += loader.problems.items
+        documents, statements = [], []
+        for path in annotation_files(layout):
+            record = _Loader(layout, schema, registry).document(path)
+            problems.items += record.problems
+            if record.document is not None:
+                documents.append(record.document)
+                statements += record.statements
+        problems.items += mirror_problems(documents, {document.id for document in documents})
+    problems.raise_if_any()
+    return Corpus(dict(sorted(entities.items())), sorted(documents, key=lambda d: d.id), statements)
+
+
+def mirror_problems(documents: list[Document], known: set[str]) -> list[Problem]:
+    """A record that says it mirrors a document the corpus does not have (``documents``: those
+    that name one; ``known``: the ids of every document)."""
+    problems = Problems()
+    for document in documents:
+        if document.mirror_of is not None and document.mirror_of not in known:
+            close = difflib.get_close_matches(document.mirror_of, sorted(known), n=3, cutoff=0.6)
+            problems.add(document.where.file, document.where.line,
+                         f"'mirrorOf' names no document: '{document.mirror_of}'",
+                         hint=("did you mean " + " or ".join(f"'{c}'" for c in close) + "?") if close
+                         else "give the id of the official record that this one reproduces")
+    return problems.items
 
 
 class _Loader:
-    def __init__(self, layout: Layout, schema: Schema):
+    """Checks of one job of a pass (a registry file, a registry slice, an annotation file);
+    ``registry``: the index, once the first pass has made it."""
+
+    def __init__(self, layout: Layout, schema: Schema, registry: Registry | None = None):
         self.layout = layout
         self.schema = schema
         self.problems = Problems()
-        self.entities: dict[str, Entity] = {}
+        self.registry = registry if registry is not None else Registry()
         self.texts: dict[str, NormalizedText] = {}
 
-    # -- the two passes: register every entity, then read every fact ---------------------------
+    # -- the passes -------------------------------------------------------------------------------
 
-    def load(self) -> Corpus:
-        entries = self._registry_entries()
-        annotations = self._annotation_files()
-        for file, entry in entries:
-            self._register(file, entry)
-        self._label_index = self._labels()
-        for file, entry in entries:
-            entity_id = entry.get("id")
-            entity = self.entities.get(entity_id) if isinstance(entity_id, str) else None
-            if entity is not None and entity.where.file == file and entity.where.line == entry.line:
-                entity.facts = self._facts(entity.iri, entity.klass, entry, ENTITY_KEYS, file)
-                entity.broader = [iri for iri, _ in self._references(entry, "broader", file)]
-        documents, statements = [], []
-        seen_documents: dict[str, Where] = {}
-        for file, data in annotations:
-            document = self._document(file, data.get("document"), data.lines.get("document", data.line))
-            if document is None:
-                continue
-            if document.id in seen_documents:
-                self.problems.add(file, document.where.line, f"duplicate document id '{document.id}'",
-                                  hint=f"it is already used in {seen_documents[document.id]}")
-                continue
-            seen_documents[document.id] = document.where
-            documents.append(document)
-            statements.extend(self._statements(file, document, data.get("statements"),
-                                               data.lines.get("statements", data.line)))
-        self._check_mirrors(documents)
-        self.problems.raise_if_any()
-        return Corpus(dict(sorted(self.entities.items())), sorted(documents, key=lambda d: d.id), statements)
-
-    # -- files ------------------------------------------------------------------------------------
-
-    def _read_all(self, paths: list[Path]) -> list[tuple[str, object]]:
-        """Each file parsed, as (file name for messages, data or None); many megabytes of YAML are
-        parsed by worker processes, one per core."""
-        size = sum(path.stat().st_size for path in paths)
-        jobs = [(path, self.layout.relative(path)) for path in paths]
-        parsed = []
-        for file, data, problems in map_jobs(_parse_file, jobs, parallel=size > PARALLEL_BYTES):
-            self.problems.items += problems
-            parsed.append((file, data))
-        return parsed
-
-    def _registry_entries(self) -> list[tuple[str, LocatedDict]]:
-        entries = []
-        files = sorted(self.layout.registry.glob("*.yaml"))
-        if not files:
-            self.problems.add(self.layout.relative(self.layout.registry), 0, "no registry files (*.yaml)")
-        for file, data in self._read_all(files):
-            if data is None:
-                continue
-            if not isinstance(data, LocatedList):
-                self.problems.add(file, getattr(data, "line", 1), "a registry file must be a list of entries",
-                                  hint=FORMAT_HINT)
-                continue
-            for item, line in zip(data, data.lines):
-                if isinstance(item, LocatedDict):
-                    entries.append((file, item))
-                else:
+    def registry_file(self, path: Path, spool: Spool) -> RegistryFile:
+        """First pass over one registry file: each entry checked on its own and spooled."""
+        file = self.layout.relative(path)
+        found = RegistryFile(file)
+        text = self._read_text(path, file)
+        batch = []
+        if text is not None:
+            for item, line in load_items(text, file, self.problems, "a registry file must be a list of entries"):
+                if not isinstance(item, LocatedDict):
                     self.problems.add(file, line, "a registry entry must be a mapping with id, class and label",
                                       hint=FORMAT_HINT)
-        return entries
+                    continue
+                entity = self._entity(file, item)
+                if entity is None:
+                    continue
+                found.entries.append((entity.id, entity.klass, entity.where.line))
+                batch.append((entity, item))
+                if len(batch) == SLICE:
+                    found.spans.append(spool.add(*batch))
+                    batch = []
+        if batch:
+            found.spans.append(spool.add(*batch))
+        found.problems = self.problems.items
+        return found
 
-    def _annotation_files(self) -> list[tuple[str, LocatedDict]]:
-        files = []
-        for file, data in self._read_all(sorted(self.layout.annotations.glob("*.yaml"))):
-            if data is None:
+    def entity_facts(self, span: Span) -> list[Entity]:
+        """Second pass over a slice of the registry: each entity with its facts and broader terms
+        (the entries that lost to an earlier one of the same id are left out)."""
+        entities = []
+        for entity, entry in read(span):
+            if self.registry.where(entity.id) != entity.where:
                 continue
-            if not isinstance(data, LocatedDict):
-                self.problems.add(file, getattr(data, "line", 1),
-                                  "an annotation file must be a mapping with 'document' and 'statements'",
-                                  hint=FORMAT_HINT)
-                continue
+            file = entity.where.file
+            entity.facts = self._facts(entity.iri, entity.klass, entry, ENTITY_KEYS, file)
+            entity.broader = [iri for iri, _ in self._references(entry, "broader", file)]
+            entities.append(entity)
+        return entities
+
+    def document(self, path: Path) -> DocumentRecord:
+        """One annotation file: its document and statements, checked against the registry."""
+        file = self.layout.relative(path)
+        record = DocumentRecord(file)
+        text = self._read_text(path, file)
+        data = load_yaml(text, file, self.problems) if text is not None else None
+        if data is not None and not isinstance(data, LocatedDict):
+            self.problems.add(file, getattr(data, "line", 1),
+                              "an annotation file must be a mapping with 'document' and 'statements'",
+                              hint=FORMAT_HINT)
+        elif data is not None:
             self._unknown_keys(file, data, ("document", "statements"))
-            files.append((file, data))
-        return files
+            document = self._document(file, data.get("document"), data.lines.get("document", data.line))
+            if document is not None:
+                record.document = document
+                record.statements = self._statements(file, document, data.get("statements"),
+                                                     data.lines.get("statements", data.line))
+        record.problems = self.problems.items
+        return record
+
+    def _read_text(self, path: Path, file: str) -> str | None:
+        try:
+            return path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:
+            self.problems.add(file, 0, f"not UTF-8 text (byte {error.start})", hint="save the file as UTF-8")
+            return None
 
     # -- registry ---------------------------------------------------------------------------------
 
-    def _register(self, file: str, entry: LocatedDict) -> None:
+    def _entity(self, file: str, entry: LocatedDict) -> Entity | None:
+        """A registry entry's own fields, checked (its references are resolved in the second pass)."""
         entity_id = self._identifier(file, entry)
         label = self._text(file, entry, "label", required=True)
         klass = self._class(file, entry, "class", None)
         if entity_id is None or label is None or klass is None:
-            return
-        where = Where(file, entry.line)
-        if entity_id in self.entities:
-            first = self.entities[entity_id]
-            self.problems.add(file, entry.line, f"duplicate id '{entity_id}', here as {_article(klass)}",
-                              hint=f"already registered as {_article(first.klass)} at {first.where}; "
-                                   "one id names one entity of one class")
-            return
-        self.entities[entity_id] = Entity(
-            entity_id, KG[entity_id], klass, label, where,
+            return None
+        return Entity(
+            entity_id, KG[entity_id], klass, label, Where(file, entry.line),
             alt=self._texts(file, entry, "alt"), abbr=self._texts(file, entry, "abbr"),
             ja=self._text(file, entry, "ja"), description=self._text(file, entry, "description"))
-
-    def _labels(self) -> dict[str, str]:
-        """Lower-cased labels and abbreviations → id, for 'did you mean' hints."""
-        index = {}
-        for entity in self.entities.values():
-            for name in [entity.label, *entity.alt, *entity.abbr]:
-                index.setdefault(name.lower(), entity.id)
-        return index
 
     # -- annotations ------------------------------------------------------------------------------
 
@@ -253,16 +335,6 @@ class _Loader:
             self._unknown(file, header.lines["authority"], "authority", str(name), list(AUTHORITIES))
             return None
         return AUTHORITIES[name]
-
-    def _check_mirrors(self, documents: list[Document]) -> None:
-        known = {document.id for document in documents}
-        for document in documents:
-            if document.mirror_of is not None and document.mirror_of not in known:
-                close = difflib.get_close_matches(document.mirror_of, sorted(known), n=3, cutoff=0.6)
-                self.problems.add(document.where.file, document.where.line,
-                                  f"'mirrorOf' names no document: '{document.mirror_of}'",
-                                  hint=("did you mean " + " or ".join(f"'{c}'" for c in close) + "?") if close
-                                  else "give the id of the official record that this one reproduces")
 
     def _statements(self, file: str, document: Document, items, line: int) -> list[Statement]:
         if not isinstance(items, LocatedList):
@@ -402,14 +474,14 @@ class _Loader:
     def _resolve(self, value, where: Where) -> tuple[URIRef, URIRef] | None:
         """An entity id (or an ontology individual such as 'held') → (IRI, class)."""
         if isinstance(value, str):
-            if value in self.entities:
-                entity = self.entities[value]
-                return entity.iri, entity.klass
+            found = self.registry.get(value)
+            if found is not None:
+                return found
             if value.lower() in self.schema.individuals:
                 return self.schema.individuals[value.lower()]
-        by_label = self._label_index.get(str(value).lower()) if isinstance(value, str) else None
+        by_label = self.registry.by_label(value) if isinstance(value, str) else None
         hint = f"did you mean '{by_label}'?" if by_label else None
-        self._unknown(where.file, where.line, "entity", str(value), list(self.entities), hint)
+        self._unknown(where.file, where.line, "entity", str(value), self.registry.ids(), hint)
         return None
 
     def _references(self, mapping: LocatedDict, key: str, file: str, required: bool = False):
@@ -472,28 +544,12 @@ class _Loader:
             if key not in allowed:
                 self._unknown(file, mapping.lines[key], "key", key, list(allowed))
 
-    def _unknown(self, file: str, line: int, what: str, name: str, candidates: list[str],
+    def _unknown(self, file: str, line: int, what: str, name: str, candidates,
                  hint: str | None = None) -> None:
         close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.6)
         if hint is None and close:
             hint = "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
         self.problems.add(file, line, f"unknown {what} '{name}'", hint=hint or FORMAT_HINT)
-
-
-# Below this many bytes of YAML, files are parsed in this process (starting workers costs more).
-PARALLEL_BYTES = 2_000_000
-
-
-def _parse_file(job: tuple[Path, str]) -> tuple[str, object, list]:
-    """One YAML file parsed with line numbers: (file, data or None, problems)."""
-    path, file = job
-    problems = Problems()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        problems.add(file, 0, f"not UTF-8 text (byte {error.start})", hint="save the file as UTF-8")
-        return file, None, problems.items
-    return file, load_yaml(text, file, problems), problems.items
 
 
 def _local(iri: URIRef) -> str:

@@ -61,13 +61,7 @@ def load_yaml(text: str, file: str, problems: Problems):
                            "keep one document per file")
         return document
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 0
-        message = f"malformed YAML: {error.problem or error.context}"
-        if error.problem and error.context and error.context_mark:
-            message += f" ({error.context} that starts on line {error.context_mark.line + 1})"
-        problems.add(file, line, message,
-                     hint="check the indentation and quote values that contain ': ' or start with a special character")
+        _report_marked(error, file, problems)
         return None
     except yaml.YAMLError as error:
         problems.add(file, 0, f"malformed YAML: {error}")
@@ -78,6 +72,53 @@ def load_yaml(text: str, file: str, problems: Problems):
         return None
     finally:
         loader.dispose()
+
+
+def load_items(text: str, file: str, problems: Problems, not_a_list: str):
+    """The items of a document that is one top-level list, one at a time, as (item, line).
+
+    Memory holds one item at a time, however long the file. A document that is not a list is
+    the problem ``not_a_list``. Syntax errors and duplicate keys go to ``problems``, as
+    :func:`load_yaml` reports them; the items before an error are still given.
+    """
+    loader = _Loader(text)
+    try:
+        loader.get_event()  # the start of the stream
+        if loader.check_event(StreamEndEvent):
+            problems.add(file, 1, "the file is empty", hint="see docs/annotating.md for the format")
+            return
+        loader.get_event()  # the start of the document
+        builder = _Builder(loader, file, problems)
+        start = loader.get_event()
+        if type(start) is not SequenceStartEvent:
+            builder.value(start)  # read to the end, so that a syntax error is the problem reported
+            problems.add(file, start.start_mark.line + 1, not_a_list, hint="see docs/annotating.md for the format")
+            return
+        while type(item := loader.get_event()) is not SequenceEndEvent:
+            yield builder.value(item), item.start_mark.line + 1
+        if not isinstance(loader.get_event(), DocumentEndEvent) or not loader.check_event(StreamEndEvent):
+            start = loader.peek_event().start_mark
+            raise _Invalid(start.line + 1, "a second document in the file (after '---')",
+                           "keep one document per file")
+    except yaml.MarkedYAMLError as error:
+        _report_marked(error, file, problems)
+    except yaml.YAMLError as error:
+        problems.add(file, 0, f"malformed YAML: {error}")
+    except _Invalid as invalid:
+        line, message, hint = invalid.args
+        problems.add(file, line, f"malformed YAML: {message}", hint=hint)
+    finally:
+        loader.dispose()
+
+
+def _report_marked(error: yaml.MarkedYAMLError, file: str, problems: Problems) -> None:
+    mark = error.problem_mark or error.context_mark
+    line = mark.line + 1 if mark else 0
+    message = f"malformed YAML: {error.problem or error.context}"
+    if error.problem and error.context and error.context_mark:
+        message += f" ({error.context} that starts on line {error.context_mark.line + 1})"
+    problems.add(file, line, message,
+                 hint="check the indentation and quote values that contain ': ' or start with a special character")
 
 
 class _Builder:

@@ -6,6 +6,10 @@ forbids every network request. Small graphs get positions from a seeded networkx
 physics; large ones (where a Python layout would take minutes) are laid out once by vis-network's
 physics with a fixed seed, which then stops. Nodes and edges are written in sorted order with ids
 derived from the graph, so the same graph always gives the same bytes.
+
+The page opens around one node (:func:`start_node`: the latest meeting) with what is linked to it,
+laid out by the page's script (templates/graph.js) so that no label covers another; the whole graph
+is one click away. Find looks up every name of every node (:func:`names_of`).
 """
 
 from __future__ import annotations
@@ -22,13 +26,18 @@ from pyvis.network import Network
 
 from ..errors import SpacekgError
 from .labels import fonts, label_limit
-from .network import BY_NAME, CATEGORIES, display_label, edge_tooltip, node_tooltip
+from ..namespaces import COMPREHENSIVE_DIALOGUE
+from .network import BY_NAME, CATEGORIES, display_label, edge_tooltip, node_tooltip, short_id
 
 TEMPLATES = Path(__file__).parent / "templates"
 VIS = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
 LAYOUT_SEED = 20130828  # any fixed number: the same graph always gets the same picture
 PYTHON_LAYOUT_LIMIT = 1000  # above this many nodes the browser lays the graph out
-REMOTE = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
+WHOLE_AT_START = 30  # a graph of at most this many nodes opens whole, a larger one around a node
+# What would make a page load something from the network (a link a reader follows does not).
+REMOTE = re.compile(r"""<(?:script|link|img|iframe|embed|object|source|audio|video|track|image|use)\b[^>]*"""
+                    r"""(?:src|href|data|srcset|poster)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//""",
+                    re.IGNORECASE)
 
 
 def _connected_parts(network: nx.MultiDiGraph) -> tuple[nx.Graph, list[list[str]]]:
@@ -201,22 +210,65 @@ def _shape_svg(shape: str, color: str) -> Markup:
     return Markup(f'{body} fill="{safe_color}" stroke="#444" stroke-width="0.6"/>')
 
 
+def names_of(node: str, data: dict) -> list[str]:
+    """Everything a node may be looked up by in the page: its id (also without its prefix), label,
+    the labels drawn for it, abbreviation, Japanese and alternative labels."""
+    local = node.split(":", 1)[1] if ":" in node else f"kg:{node}"
+    drawn = [display_label(data, limit) for limit in (label_limit(data.get("category", "")), 28, 40)]
+    return sorted({node, local, data.get("label", ""), view_text(node, data), *drawn, data.get("abbreviation", ""),
+                   data.get("ja", ""), *data.get("alt", [])} - {""})
+
+
+def view_text(node: str, data: dict) -> str:
+    """The label a node gets when the page shows it around a node: short name or abbreviation, else
+    the whole label (the page wraps it over lines)."""
+    return data.get("short") or data.get("abbreviation") or data.get("label") or node
+
+
+def start_node(network: nx.MultiDiGraph) -> str | None:
+    """Where the page opens: None (the whole graph) for a small graph, else the latest held meeting
+    of the Comprehensive Dialogue on Space (or of any series), else the most linked node."""
+    if network.number_of_nodes() <= WHOLE_AT_START:
+        return None
+    meetings = [(data.get("series") == short_id(COMPREHENSIVE_DIALOGUE), data.get("status") == "Held",
+                 data.get("date", ""), node) for node, data in network.nodes(data=True) if data.get("category") == "meeting"]
+    if meetings:
+        return max(meetings)[3]
+    return max(network.nodes, key=lambda n: (network.degree(n), n))
+
+
+def _meeting_views(network: nx.MultiDiGraph) -> list[dict]:
+    """The meetings the page offers to open around, in order of series, ordinal and date."""
+    meetings = [(data.get("series", ""), data.get("ordinal", 0), data.get("date", ""), node)
+                for node, data in network.nodes(data=True) if data.get("category") == "meeting"]
+    return [{"id": node, "title": view_text(node, network.nodes[node])} for *_, node in sorted(meetings)]
+
+
 def render(network: nx.MultiDiGraph, heading: str, note: str = "", index_link: str | None = None,
-           left_out: str = "") -> str:
+           left_out: str = "", start: str | None = "") -> str:
     """The whole page as a string, rendered by pyvis's generate_html through the project's template;
-    ``note`` goes in the header, ``left_out`` (what the page does not draw) under the legend."""
+    ``note`` goes in the header, ``left_out`` (what the page does not draw) under the legend;
+    ``start`` the node the page opens around (None: the whole graph; "": see :func:`start_node`)."""
     net = make_pyvis(network)
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
                       keep_trailing_newline=True)
-    names = {node: sorted({node, data.get("label", ""), data.get("abbreviation", ""), data.get("ja", ""),
-                           *data.get("alt", [])} - {""}) for node, data in network.nodes(data=True)}
-    payload = {"nodes": net.nodes, "edges": net.edges, "options": net.options, "names": names}
+    names = {node: names_of(node, data) for node, data in network.nodes(data=True)}
+    text = {node: view_text(node, data) for node, data in network.nodes(data=True)}
+    start = start_node(network) if start == "" else start
+    payload = {"nodes": net.nodes, "edges": net.edges, "options": net.options, "names": names, "text": text,
+               "start": start}
+    categories = [data.get("category") for _, data in network.nodes(data=True)]
     env.globals.update(
         vis_js=Markup(_inline_safe((VIS / "vis-network.min.js").read_text(encoding="utf-8"), "script")),
         vis_css=Markup(_inline_safe((VIS / "vis-network.css").read_text(encoding="utf-8"), "style")),
+        page_js=Markup(_inline_safe((TEMPLATES / "graph.js").read_text(encoding="utf-8"), "script")),
         data_json=Markup(_json_for_script(payload)),
-        legend=_legend(network), names=sorted({display_label(d) for _, d in network.nodes(data=True)}),
-        node_count=network.number_of_nodes(), edge_count=network.number_of_edges(),
+        legend=_legend(network),
+        names=sorted({name for node, data in network.nodes(data=True)
+                      for name in (data.get("label", ""), data.get("abbreviation", "")) if name}),
+        meetings=_meeting_views(network), start=start,
+        documents=categories.count("document"), entities=len(categories) - categories.count("document"),
+        edge_count=network.number_of_edges(),
         note=note, index_link=index_link, left_out=left_out,
     )
     net.templateEnv = env
@@ -250,7 +302,7 @@ def check_offline(html: str, what: str) -> None:
 
 
 def write_graph(network: nx.MultiDiGraph, path: Path, heading: str, note: str = "",
-                index_link: str | None = None, left_out: str = "") -> Path:
+                index_link: str | None = None, left_out: str = "", start: str | None = "") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(network, heading, note, index_link, left_out), encoding="utf-8")
+    path.write_text(render(network, heading, note, index_link, left_out, start), encoding="utf-8")
     return path

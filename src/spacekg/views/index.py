@@ -53,24 +53,52 @@ def query_samples(layout: Layout, dataset) -> tuple[list[dict], list[str]]:
     return samples, skipped
 
 
-def render_index(layout: Layout, folder: Path, source, stats: dict, summary: str, drawn) -> str:
+SOURCES = """SELECT ?document ?kind (COUNT(DISTINCT ?statement) AS ?statements) WHERE {
+  { SELECT DISTINCT ?document WHERE {
+      { ?document a ?class . ?class rdfs:subClassOf* skg:SourceDocument } UNION { ?any prov:wasDerivedFrom ?document } } }
+  OPTIONAL {
+    ?claim prov:wasDerivedFrom ?document ; a skg:Statement .
+    OPTIONAL { ?claim skg:evidenceKind ?evidence }
+    BIND(REPLACE(STR(?claim), "/[^/]*$", "") AS ?statement)
+  }
+  BIND(IF(!BOUND(?claim), "", IF(COALESCE(?evidence = skg:CitedEvidence, false), "cited", "quoted")) AS ?kind)
+} GROUP BY ?document ?kind ORDER BY ?document ?kind"""
+KINDS = {"quoted": "quoted (text kept with the graph)", "cited": "cited (public record)", "": "no statements"}
+
+
+def source_documents(source) -> list[dict]:
+    """Each source document with the kind of evidence its statements rest on, how many there are,
+    its title, publisher, date and address (one row per document and kind)."""
+    from .network import records, short_id
+
+    rows = source.select(SOURCES)
+    about = records(source, {row[0].value for row in rows})
+    found = []
+    for document, kind, statements in rows:
+        known = about.get(document.value, {})
+        found.append({"id": short_id(document.value).removeprefix("doc:"), "kind": KINDS[kind.value],
+                      "statements": int(statements.value), "title": known.get("title") or short_id(document.value),
+                      "publisher": known.get("publisher", ""), "issued": known.get("issued", ""),
+                      "url": known.get("url", "")})
+    return found
+
+
+def render_index(layout: Layout, folder: Path, source, stats: dict, counts: list, drawn) -> str:
     """The index page; ``folder`` is where the other outputs are (for file sizes); ``source`` the
-    graph to run the library's queries on (None: list them only); ``drawn`` what graph.html shows."""
+    graph to run the library's queries on (None: list them only); ``counts`` the numbers of the
+    graph it opens with (counts.Count); ``drawn`` what graph.html shows."""
     from ..oxigraph import ExactOxigraphStore, dataset_over
 
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
                       keep_trailing_newline=True)
     dataset = dataset_over(ExactOxigraphStore(source.store)) if source is not None else None
     queries, skipped = query_samples(layout, dataset)
-    network = stats["network"]
-    stats_line = (f"{network['organizations']} organizations linked {network['links']} times by the "
-                  f"{len(stats['meetings_with_attendance'])} held meetings of the {stats['series_label']} "
-                  f"with a recorded attendance list (co-chairs included). Present at every one: "
-                  f"{', '.join(stats['present_at_every_meeting']) or 'none'}. {betweenness_note(stats)}")
     html = env.get_template("index.html.j2").render(
-        summary=summary,
+        counts=counts, parts={"quoted": "statements", "cited": "statements"},
+        sources=source_documents(source) if source is not None else [],
         downloads=[{"name": name, "format": fmt, "size": _size(folder / name)} for name, fmt in DOWNLOADS],
-        stats_line=stats_line,
+        stats=stats, betweenness_note=betweenness_note(stats),
+        present=", ".join(stats["present_at_every_meeting"]) or "none",
         organizations=stats["organizations"][:TOP_ORGANIZATIONS],
         more_organizations=max(0, len(stats["organizations"]) - TOP_ORGANIZATIONS),
         queries=queries, skipped=skipped, graph_left_out=drawn.left_out, nodes=drawn.total,

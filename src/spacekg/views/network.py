@@ -131,6 +131,17 @@ def english_values(source: Source, nodes: Iterable[str], prop: URIRef = RDFS.lab
     return {node: text for node, values in found.items() if (text := _text(values))}
 
 
+def super_properties(source: Source, properties: Iterable[str]) -> dict[str, list[str]]:
+    """property → itself and every property it is a sub-property of (rdfs:subPropertyOf*), sorted."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for prop in properties:
+        found[prop].add(prop)
+    for prop, parent in source.about("SELECT ?node ?parent WHERE { {values} ?node rdfs:subPropertyOf+ ?parent }",
+                                     properties):
+        found[prop.value].add(parent.value)
+    return {prop: sorted(parents) for prop, parents in sorted(found.items())}
+
+
 class _Classes:
     """Class ancestry from the ontology, to put each node in its category."""
 
@@ -183,6 +194,7 @@ def build_network(data, provenance: bool = False, nodes: Iterable[str] | None = 
     statements = _statements(source, members, objects=provenance)
     used = {p for n in members for p in facts[n] if p not in NOT_EDGES} | {s["property"] for s in statements.values()}
     labels = english_values(source, used)
+    network.graph["super_properties"] = super_properties(source, used)
     quotes = _edge_quotes(statements)
     for node in members:
         for prop in sorted(facts[node]):
@@ -252,14 +264,43 @@ def _node_data(context: _Context, node: str, about: dict[str, list]) -> dict:
     return data
 
 
-# Statements by their subject or (VALUES ?object) their object.
-STATEMENTS = """SELECT DISTINCT ?statement ?subject ?property ?object ?anchor ?selector ?exact ?document ?rank WHERE {
+# Statements by their subject or (VALUES ?object) their object, with their evidence: the quote of
+# a quoted statement, the paraphrase of one cited from a public record.
+STATEMENTS = """SELECT DISTINCT ?statement ?subject ?property ?object ?anchor ?selector ?exact ?document ?rank
+                                ?kind ?paraphrase WHERE {
   {values}
   ?statement rdf:subject ?subject ; rdf:predicate ?property ; rdf:object ?object .
   OPTIONAL { ?statement oa:hasTarget ?anchor OPTIONAL { ?anchor oa:hasSelector ?selector . ?selector oa:exact ?exact } }
   OPTIONAL { ?statement prov:wasDerivedFrom ?document }
   OPTIONAL { ?statement skg:rank ?rank }
+  OPTIONAL { ?statement skg:evidenceKind ?kind }
+  OPTIONAL { ?statement skg:paraphrase ?paraphrase }
 }"""
+
+# What a source document is: title (in its own language), publisher, date of issue, address.
+RECORDS = """SELECT ?node ?title ?publisher ?issued ?url WHERE {
+  {values}
+  OPTIONAL { ?node dcterms:title ?title }
+  OPTIONAL { ?node dcterms:publisher ?by OPTIONAL { ?by rdfs:label ?byLabel FILTER(LANG(?byLabel) = "en") } }
+  BIND(COALESCE(?byLabel, ?by) AS ?publisher)
+  OPTIONAL { ?node dcterms:issued ?issued }
+  OPTIONAL { ?node schema:url ?url }
+}"""
+
+
+def records(source: Source, documents: Iterable[str]) -> dict[str, dict[str, str]]:
+    """document IRI → its title (English if it has one), publisher, issued and url ('' if none)."""
+    found: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for node, *values in source.about(RECORDS, documents):
+        for name, term in zip(("title", "publisher", "issued", "url"), values):
+            if term is not None:
+                found[node.value][name].append(term)
+    for values in found.values():  # a publisher without an English label: its id
+        values["publisher"] = [ox.Literal(short_id(v.value)) if isinstance(v, ox.NamedNode) else v
+                               for v in values["publisher"]]
+    return {node: {"title": _text(values["title"]) or _one(values["title"]) or "",
+                   "publisher": _one(values["publisher"]) or "", "issued": _one(values["issued"]) or "",
+                   "url": _one(values["url"]) or ""} for node, values in found.items()}
 
 
 def _statements(source: Source, nodes: list[str], objects: bool = False) -> dict[str, dict]:
@@ -270,23 +311,30 @@ def _statements(source: Source, nodes: list[str], objects: bool = False) -> dict
     rows = list(source.about(STATEMENTS, nodes, "subject"))
     if objects:
         rows += source.about(STATEMENTS, nodes, "object")
-    for statement, node, prop, value, anchor, selector, exact, document, rank in rows:
+    for statement, node, prop, value, anchor, selector, exact, document, rank, kind, paraphrase in rows:
         key = statement.value
         record = found.setdefault(key, {"node": node.value, "property": prop.value, "value": value.value,
                                         "object_is_iri": isinstance(value, ox.NamedNode), "anchor": None,
-                                        "exact": "", "document": None, "rank": None})
-        for name, term in (("anchor", anchor), ("document", document), ("rank", rank)):
+                                        "exact": "", "document": None, "rank": None, "kind": None,
+                                        "paraphrase": None})
+        for name, term in (("anchor", anchor), ("document", document), ("rank", rank), ("kind", kind),
+                           ("paraphrase", paraphrase)):
             if term is not None and (record[name] is None or term.value < record[name]):
                 record[name] = term.value
         if exact is not None and selector is not None and selector.value >= selectors.get(key, ""):
             selectors[key] = selector.value  # as before: the quote of the last selector that has one
             record["exact"] = exact.value
-    titles = english_values(source, {r["document"] for r in found.values() if r["document"]}, DCTERMS.title)
+    about = records(source, {r["document"] for r in found.values() if r["document"]})
     for record in found.values():
         document = record["document"]
+        known = about.get(document, {}) if document else {}
+        cited = record["kind"] == str(SKG.CitedEvidence) or (not record["exact"] and record["paraphrase"])
         record["quote"] = {
-            "exact": record["exact"], "document": short_id(document) if document else "",
-            "title": (titles.get(document) or short_id(document)) if document else "",
+            "kind": "cited" if cited else "quoted" if record["exact"] else "",
+            "exact": record["exact"], "paraphrase": record["paraphrase"] or "",
+            "document": short_id(document) if document else "",
+            "title": (known.get("title") or short_id(document)) if document else "",
+            "publisher": known.get("publisher", ""), "issued": known.get("issued", ""), "url": known.get("url", ""),
             "rank": _local_name(record["rank"]) if record["rank"] else ""}
     return found
 
@@ -297,7 +345,8 @@ def _edge_quotes(statements: dict[str, dict]) -> dict[tuple[str, str, str], list
     for statement in sorted(statements):
         record = statements[statement]
         quote = record["quote"]
-        grouped[(record["node"], record["property"], record["value"])][(quote["exact"], quote["document"])] = quote
+        words = quote["exact"] or quote["paraphrase"]
+        grouped[(record["node"], record["property"], record["value"])][(quote["kind"], words, quote["document"])] = quote
     return {fact: [unique[key] for key in sorted(unique)] for fact, unique in grouped.items()}
 
 
@@ -352,9 +401,23 @@ def node_tooltip(node_id: str, data: dict) -> str:
     if data.get("definition"):
         lines.append(_shorten(data["definition"], 300))
     for quote in data.get("quotes", [])[:1]:
-        lines.append(f"“{_shorten(quote['exact'], 400)}”\n— {quote['title']}")
+        lines.append(evidence_text(quote))
     lines.append(f"id: {node_id}")
     return "\n".join(lines)
+
+
+def evidence_text(quote: dict) -> str:
+    """Where a fact comes from, saying which kind of evidence it is: the quote and the text's title,
+    or "cited: publisher, title, date", the record's address and the paraphrase."""
+    rank = f" [{quote['rank']}]" if quote.get("rank") and quote["rank"] != "NormalRank" else ""
+    if quote.get("kind") == "cited":
+        cited = ", ".join(part for part in (quote.get("publisher"), f"“{quote.get('title')}”" if quote.get("title") else "",
+                                            quote.get("issued")) if part)
+        lines = [f"cited: {cited}{rank}"]
+        lines += [quote["url"]] if quote.get("url") else []
+        lines += [_shorten(quote["paraphrase"], 400)] if quote.get("paraphrase") else []
+        return "\n".join(lines)
+    return f"“{_shorten(quote.get('exact', ''), 400)}”\n— {quote.get('title', '')}{rank}"
 
 
 def edge_tooltip(network: nx.MultiDiGraph, source: str, target: str, data: dict, limit: int = 3) -> str:
@@ -363,10 +426,9 @@ def edge_tooltip(network: nx.MultiDiGraph, source: str, target: str, data: dict,
              f"{network.nodes[target].get('label', target)}"]
     quotes = data.get("quotes", [])
     for quote in quotes[:limit]:
-        rank = f" [{quote['rank']}]" if quote.get("rank") and quote["rank"] != "NormalRank" else ""
-        lines.append(f"“{_shorten(quote['exact'], 400)}”\n— {quote['title']}{rank}")
+        lines.append(evidence_text(quote))
     if len(quotes) > limit:
-        lines.append(f"(and {len(quotes) - limit} more quotes)")
+        lines.append(f"(and {len(quotes) - limit} more sources)")
     if not quotes and data.get("property"):
         lines.append("(from the entity registry)")
     return "\n".join(lines)

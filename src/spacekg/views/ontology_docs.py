@@ -6,9 +6,16 @@ ship, so importing it fails; :func:`_ontpub` supplies the version from the insta
 metadata instead. Links in the page point at the IRIs of terms (for reading), never at resources
 the page would load.
 
+What pyLODE is given (:func:`pylode_input`) is the ontology's own terms: the external terms that
+ontology/spacekg.ttl declares for OWL 2 DL parsers (org:Organization, schema:eventStatus …) are not
+declared again, or pyLODE would list them beside the terms of the same name; a functional property
+says so in a scope note instead of its owl:FunctionalProperty type, which pyLODE lists in a second
+section; the ontology names its namespace and prefix (vann), and only the project's prefixes are
+bound, so that no made-up prefix (ns1:) appears.
+
 pyLODE's output also follows Python's set and dict order, which changes with the string-hash seed
 of each run; :class:`OntologyDocs` therefore runs pyLODE in a child Python with a fixed
-PYTHONHASHSEED, giving it the ontology as Turtle on stdin and reading the page from stdout. The
+PYTHONHASHSEED, giving it the ontology as sorted N-Triples on stdin and reading the page from stdout. The
 child starts at once and runs while the caller does other work (it takes a few seconds whatever
 the size of the graph). The page ends with a comment holding a digest of its input (the Turtle,
 pyLODE's version and this module); when the previous build's page has the same digest, it is
@@ -28,7 +35,7 @@ import tempfile
 import types
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from ..errors import SpacekgError
 
@@ -61,8 +68,8 @@ class OntologyDocs:
     waits for the child. Use as a context manager, or call :meth:`close`."""
 
     def __init__(self, ontology: Graph, previous: Path | None = None):
-        turtle = _turtle(ontology)
-        self._mark = DIGEST_MARK.format(_digest(turtle))
+        triples = pylode_input(ontology)
+        self._mark = DIGEST_MARK.format(_digest(triples))
         self._reused = _reusable(previous, self._mark)
         self._child = None
         if self._reused is not None:
@@ -70,7 +77,7 @@ class OntologyDocs:
         self._input = tempfile.TemporaryFile()
         self._output = tempfile.TemporaryFile()
         self._errors = tempfile.TemporaryFile()
-        self._input.write(turtle)
+        self._input.write(triples)
         self._input.seek(0)
         env = dict(os.environ, PYTHONHASHSEED="0")
         self._child = subprocess.Popen([sys.executable, "-m", __name__], stdin=self._input, stdout=self._output,
@@ -110,8 +117,8 @@ class OntologyDocs:
         self.close()
 
 
-def _digest(turtle: bytes) -> str:
-    digest = hashlib.sha256(turtle)
+def _digest(triples: bytes) -> str:
+    digest = hashlib.sha256(triples)
     digest.update(importlib.metadata.version("pylode").encode())
     digest.update(Path(__file__).read_bytes())
     return digest.hexdigest()
@@ -126,28 +133,47 @@ def _reusable(previous: Path | None, mark: str) -> str | None:
     return text if text.endswith(mark) else None
 
 
-def _turtle(ontology: Graph) -> bytes:
-    """The ontology as Turtle for pyLODE, the same bytes for the same triples: a store hands out
-    new blank node labels on every load, so they are replaced by canonical ones."""
+VANN = "http://purl.org/vocab/vann/"
+FUNCTIONAL_NOTE = ("Functional: a subject has at most one value. Where sources disagree, every claim is kept "
+                   "and ranked, and the best-ranked one is the direct fact.")
+_DECLARATIONS = ("Class", "ObjectProperty", "DatatypeProperty", "AnnotationProperty")
+
+
+def pylode_input(ontology: Graph) -> bytes:
+    """What pyLODE documents (see the module docstring), as N-Triples in sorted order: the same
+    bytes for the same triples (a store hands out new blank node labels on every load, so they
+    are replaced by canonical ones)."""
+    from rdflib import Literal
     from rdflib.compare import to_canonical_graph
-    from rdflib.namespace import RDF, SKOS
+    from rdflib.namespace import OWL, RDF, SKOS
 
-    # pyLODE takes any skos:ConceptScheme for the ontology itself and merges its metadata into the
-    # page header; the topic scheme stays documented as an individual without that type.
-    kept = Graph()
-    kept += (t for t in ontology if not (t[1] == RDF.type and t[2] == SKOS.ConceptScheme))
-    documented = Graph()
-    for prefix, namespace in ontology.namespaces():
-        documented.bind(prefix, namespace, override=True, replace=True)
-    documented += to_canonical_graph(kept)
-    return documented.serialize(format="turtle", encoding="utf-8")
+    from ..namespaces import ONTOLOGY_IRI, SKG, make_graph
+
+    own = str(SKG._NS)
+    declarations = {OWL[name] for name in _DECLARATIONS}
+    documented = make_graph()
+    for s_, p_, o in ontology:
+        if p_ == RDF.type and o in declarations and not str(s_).startswith(own):
+            continue  # an external term, declared for OWL parsers only
+        if p_ == RDF.type and o == SKOS.ConceptScheme:
+            continue  # pyLODE would take the topic scheme for the ontology and merge its header into the page's
+        if p_ == RDF.type and o == OWL.FunctionalProperty:
+            documented.add((s_, SKOS.scopeNote, Literal(FUNCTIONAL_NOTE, lang="en")))
+            continue
+        documented.add((s_, p_, o))
+    documented.add((ONTOLOGY_IRI, URIRef(VANN + "preferredNamespaceUri"), Literal(own)))
+    documented.add((ONTOLOGY_IRI, URIRef(VANN + "preferredNamespacePrefix"), Literal("skg")))
+    lines = to_canonical_graph(documented).serialize(format="nt", encoding="utf-8").splitlines(keepends=True)
+    return b"".join(sorted(line for line in lines if line.strip()))
 
 
-def _pylode_page(turtle: bytes) -> str:
-    """Run pyLODE on an ontology given as Turtle (in this process)."""
+def _pylode_page(triples: bytes) -> str:
+    """Run pyLODE on an ontology given as N-Triples (in this process), with the project's prefixes."""
+    from ..namespaces import make_graph
+
     OntPub = _ontpub()
-    graph = Graph()
-    graph.parse(data=turtle, format="turtle")
+    graph = make_graph()
+    graph.parse(data=triples.decode("utf-8"), format="nt")
     logging.disable(logging.INFO)  # pyLODE logs every step at INFO and DEBUG on the root logger
     return OntPub(ontology=graph).make_html()
 

@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import networkx as nx  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
+from ..namespaces import SKG  # noqa: E402
 from .network import display_label  # noqa: E402
 from .stats import attendance, series_meetings, topics_of  # noqa: E402
 
@@ -81,10 +82,21 @@ def attendance_picture(network: nx.MultiDiGraph, series: str, path: Path, max_ro
     return path
 
 
-def timeline_picture(network: nx.MultiDiGraph, series: str, path: Path, max_rows: int = 60) -> Path:
-    """Programs and topics (rows) against the years of the meetings that raised them."""
-    meetings = [m for m in series_meetings(network, series)
-                if network.nodes[m].get("date") and network.nodes[m].get("status") == "Held"]
+def parent_of(network: nx.MultiDiGraph, item: str, among: set[str]) -> str | None:
+    """The row that ``item`` is part of (skg:partOf, or the other's skg:hasPart), if it is among ``among``."""
+    for _, target, data in sorted(network.out_edges(item, data=True), key=lambda e: e[1]):
+        if data.get("property") == str(SKG.partOf) and target in among and target != item:
+            return target
+    for source, _, data in sorted(network.in_edges(item, data=True), key=lambda e: e[0]):
+        if data.get("property") == str(SKG.hasPart) and source in among and source != item:
+            return source
+    return None
+
+
+def timeline_rows(network: nx.MultiDiGraph, meetings: list[str], max_rows: int = 60) -> tuple[list[dict], int]:
+    """The rows of the timeline: programs, then topics, most recurring first; a row that is part of
+    another (the satellites of a satellite system) comes right below it, indented and saying so.
+    Each row: id, label, parent (or None), meetings. Also how many rows were left out."""
     raised: dict[str, list[str]] = {}
     for meeting in meetings:
         for item in topics_of(network, meeting):
@@ -96,12 +108,41 @@ def timeline_picture(network: nx.MultiDiGraph, series: str, path: Path, max_rows
         recurring = [i for i in items if len(raised[i]) > 1 or network.nodes[i]["category"] == "program"]
         dropped = len(items) - len(recurring[:max_rows])
         items = recurring[:max_rows]
+    parent = {item: parent_of(network, item, set(items)) for item in items}
+    children: dict[str | None, list[str]] = defaultdict(list)
+    for item in items:
+        children[parent[item]].append(item)
+    rows: list[dict] = []
+    placed: set[str] = set()
+
+    def place(item: str, depth: int) -> None:
+        if item in placed:
+            return
+        placed.add(item)
+        label = display_label(network.nodes[item], 48)
+        if depth:
+            label = f"{'   ' * (depth - 1)}└ {label} (part of {display_label(network.nodes[parent[item]], 20)})"
+        rows.append({"id": item, "label": label, "parent": parent[item], "meetings": raised[item]})
+        for child in children[item]:
+            place(child, depth + 1)
+
+    for item in children[None] + items:  # the members of a cycle of parts have no top row: as they come
+        place(item, 0)
+    return rows, dropped
+
+
+def timeline_picture(network: nx.MultiDiGraph, series: str, path: Path, max_rows: int = 60) -> Path:
+    """Programs and topics (rows) against the years of the meetings that raised them."""
+    meetings = [m for m in series_meetings(network, series)
+                if network.nodes[m].get("date") and network.nodes[m].get("status") == "Held"]
+    rows, dropped = timeline_rows(network, meetings, max_rows)
+    items = [row["id"] for row in rows]
     years = sorted({int(network.nodes[m]["date"][:4]) for m in meetings})
     figure, axes = plt.subplots(figsize=(9.5, max(3.0, 0.24 * len(items) + 1.6)), dpi=110)
     colours = {"program": "#1b9e77", "topic": "#7cb342"}
     spans, marks = [], defaultdict(list)  # marks: category → (year, row) points
     for row, item in enumerate(items):
-        xs = sorted(int(network.nodes[m]["date"][:4]) for m in raised[item])
+        xs = sorted(int(network.nodes[m]["date"][:4]) for m in rows[row]["meetings"])
         spans.append((row, xs[0], xs[-1]))
         marks[network.nodes[item]["category"]] += [(x, row) for x in xs]
     if spans:
@@ -110,7 +151,7 @@ def timeline_picture(network: nx.MultiDiGraph, series: str, path: Path, max_rows
     for category, points in sorted(marks.items()):
         axes.scatter([x for x, _ in points], [y for _, y in points], color=colours.get(category, "#888"),
                      marker="s" if category == "program" else "h", s=60, edgecolors="#222", linewidths=0.5, zorder=3)
-    axes.set_yticks(range(len(items)), [display_label(network.nodes[i], 48) for i in items], fontsize=8)
+    axes.set_yticks(range(len(items)), [row["label"] for row in rows], fontsize=8)
     axes.set_ylim(len(items) - 0.5, -0.5)
     axes.set_xticks(years, [str(y) for y in years], fontsize=8)
     if years:

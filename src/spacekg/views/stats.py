@@ -1,8 +1,9 @@
 """Network analytics of the Comprehensive Dialogue on Space.
 
 The co-participation network links two organizations once for every held meeting of the series
-that both attended (as participant or co-chair, in the meeting itself or in one of its parts):
-the weight of a link is that number of meetings. On it: degree and betweenness centrality,
+that both attended (as participant, co-chair or organizer: skg:participant and its sub-properties,
+in the meeting itself or in one of its parts): the weight of a link is that number of meetings.
+These are the organizations and meetings of queries/attendance.rq. On it: degree and betweenness centrality,
 communities (Louvain with a fixed seed), the organizations present at every held meeting with a
 recorded attendance list, and the topics raised at the most meetings.
 
@@ -27,8 +28,11 @@ COMMUNITY_SEED = 2013  # Louvain is randomized: a fixed seed gives the same comm
 EXACT_BETWEENNESS_LIMIT = 1000  # organizations
 BETWEENNESS_PIVOTS = 200
 BETWEENNESS_SEED = 2013
-ATTENDANCE = (str(SKG.participant), str(SKG.coChairedBy))
+PARTICIPANT = str(SKG.participant)  # with its sub-properties (co-chaired by, organized by …)
 CO_CHAIR = str(SKG.coChairedBy)
+COUNTED = ("organizations that took part in a held meeting of the series or in one of its sessions, as "
+           "participant, co-chair or organizer (skg:participant and its sub-properties), as queries/attendance.rq "
+           "counts them")
 TOPIC_LINKS = (str(SKG.discussed), str(SKG.agreed), str(SKG.reaffirmed), str(SKG.welcomed))
 PART_LINKS = (str(SKG.partOf), str(SKG.hasPart))
 
@@ -49,12 +53,17 @@ def parts_of(network: nx.MultiDiGraph, meeting: str) -> list[str]:
     return sorted(found)
 
 
+def takes_part(network: nx.MultiDiGraph, prop: str) -> bool:
+    """Whether a property is skg:participant or one of its sub-properties."""
+    return PARTICIPANT in network.graph.get("super_properties", {}).get(prop, (prop,))
+
+
 def attendance(network: nx.MultiDiGraph, meeting: str) -> dict[str, str]:
     """Organizations at a meeting (or one of its parts) → 'co-chair' or 'participant'."""
     roles: dict[str, str] = {}
     for part in parts_of(network, meeting):
         for _, target, data in network.out_edges(part, data=True):
-            if data.get("property") in ATTENDANCE and network.nodes[target].get("category") == "organization":
+            if takes_part(network, data.get("property")) and network.nodes[target].get("category") == "organization":
                 role = "co-chair" if data["property"] == CO_CHAIR else "participant"
                 if roles.get(target) != "co-chair":
                     roles[target] = role
@@ -123,11 +132,13 @@ def compute(network: nx.MultiDiGraph, series: str = short_id(COMPREHENSIVE_DIALO
     return {
         "series": series,
         "series_label": network.nodes[series].get("label", series) if series in network else series,
-        "meetings": [{"id": m, "label": network.nodes[m].get("label", m), "date": network.nodes[m].get("date", ""),
+        "meetings": [{"id": m, "label": network.nodes[m].get("label", m), "ordinal": network.nodes[m].get("ordinal"),
+                      "date": network.nodes[m].get("date", ""),
                       "status": network.nodes[m].get("status", ""), "organizations": len(present.get(m, {}))}
                      for m in meetings],
         "held_meetings": held,
         "meetings_with_attendance": recorded,
+        "counted": COUNTED,
         "network": {"organizations": ordered.number_of_nodes(), "links": ordered.number_of_edges(),
                     "density": round(nx.density(ordered), 4) if len(ordered) > 1 else 0.0},
         "betweenness": method,

@@ -17,13 +17,12 @@ VIEW_FILES = ("graph.html", "stats.json", "attendance.png", "timeline.png", "ont
 GRAPH_TITLE = "U.S.–Japan space cooperation: the knowledge graph"
 
 
-def summary_line(source, drawn) -> str:
-    from .overview import size
+def summary_counts(source, drawn) -> list:
+    """The numbers the index page opens with (see counts.py); links only when the graph is drawn whole."""
+    from .counts import graph_counts
 
-    counts = size(source)
-    facts = f" and {drawn.network.number_of_edges()} facts between them" if drawn.whole else ""
-    return (f"{counts.documents} source documents, {counts.statements} statements traced to their exact words, "
-            f"{counts.entities} entities{facts}.")
+    keys = ("documents", "statements", "quoted", "cited", "facts", "entities") + (("links",) if drawn.whole else ())
+    return list(graph_counts(source, keys).values())
 
 
 def write_views(result, layout, folder: Path, say: Callable[[str], None]) -> None:
@@ -52,7 +51,7 @@ def write_views(result, layout, folder: Path, say: Callable[[str], None]) -> Non
         write_stats(stats, folder / "stats.json")
         attendance_picture(network, series, folder / "attendance.png")
         timeline_picture(network, series, folder / "timeline.png")
-        index = render_index(layout, folder, source if drawn.whole else None, stats, summary_line(source, drawn), drawn)
+        index = render_index(layout, folder, source if drawn.whole else None, stats, summary_counts(source, drawn), drawn)
         (folder / "index.html").write_text(index, encoding="utf-8")
         docs.write(folder / "ontology.html")
     finally:

@@ -8,8 +8,9 @@ the thing (an agency, a meeting); the pages and data files are documents about i
 Data conventions (httpRange-14) ask, and their URLs are the files of the static site. A name the
 graph does not know is a 404 page with the closest names.
 
-The pages are the static site's (spacekg.site.pages), made on request from the current store;
-``/query`` is the query editor over ``/sparql`` (web/sparql.py), ``/`` the start page.
+The pages are the static site's (spacekg.site.pages), made on request from the current build's
+store, which a new build replaces without a restart (see web/builds.py); ``/query`` is the query
+editor over ``/sparql`` (web/sparql.py), ``/`` the start page.
 """
 
 from __future__ import annotations
@@ -19,14 +20,14 @@ from pathlib import Path
 
 import mimeparse
 
-from ..paths import Layout
+from ..paths import Layout, built
 from ..site import assets, describe, home, pages, suggest
 from ..site.lookup import Lookup
 from ..site.static import DOWNLOADS, SITE_FOLDER, file_size
 from ..site.urls import DATA_FORMATS, SPACES, iri_of, path_of
-from ..store import STORE_FOLDER, open_dataset
-from ..views.source import open_source
-from . import sparql
+from ..store import open_store
+from ..views.source import Source
+from . import builds, sparql
 
 HTML = "text/html; charset=utf-8"
 # Media types a node's description is offered in → the extension of its document.
@@ -50,25 +51,29 @@ class CurrentSite:
         self._site: pages.SiteContext | None = None
 
     def site(self) -> pages.SiteContext:
-        folder = self.layout.output / STORE_FOLDER
-        stat = folder.stat()
-        key = (stat.st_ino, stat.st_mtime_ns)
+        current = builds.current(self.layout)
+        key = current.identity if current is not None else None
         with self._lock:
             if self._site is None or key != self._key:
-                lookup = Lookup(open_source(open_dataset(self.layout, "oxigraph")))
-                ontology = self.layout.output / "ontology.html"
+                lookup = Lookup(Source(open_store(self.layout)))
+                ontology = built(self.layout, "ontology.html")
                 anchors = pages.ontology_anchors(ontology.read_text(encoding="utf-8")) if ontology.is_file() else frozenset()
                 self._site, self._key = pages.SiteContext(lookup, self.layout, served=True, ontology_anchors=anchors), key
             return self._site
 
     def text(self, identifier: str) -> str | None:
         """The verbatim text of a document, as the build copied it into the site."""
-        path = self.layout.output / SITE_FOLDER / "texts" / f"{identifier}.txt"
+        path = built(self.layout, SITE_FOLDER) / "texts" / f"{identifier}.txt"
         return path.read_text(encoding="utf-8") if path.is_file() else None
 
+    def file(self, name: str) -> Path:
+        """A file the current build wrote (ontology.html, spacekg.ttl …)."""
+        return built(self.layout, name)
 
-def app(layout: Layout, timeout: float = 30.0):
-    """The ASGI application: the site's pages, the node IRIs, ``/sparql``; CORS open to any origin."""
+
+def app(layout: Layout, timeout: float = 30.0, **endpoint):
+    """The ASGI application: the site's pages, the node IRIs, ``/sparql``; CORS open to any origin.
+    ``endpoint``: the options of :func:`sparql.routes` (workers, max_body, query_page)."""
     from starlette.applications import Starlette
     from starlette.concurrency import run_in_threadpool
     from starlette.exceptions import HTTPException
@@ -99,8 +104,8 @@ def app(layout: Layout, timeout: float = 30.0):
         def render() -> str:
             site = graph.site()
             records = home.sources(site.lookup)
-            downloads = [(name, kind, file_size(layout.output / name)) for name, kind in DOWNLOADS
-                         if (layout.output / name).is_file()]
+            downloads = [(name, kind, file_size(graph.file(name))) for name, kind in DOWNLOADS
+                         if graph.file(name).is_file()]
             return pages.home_page(site, records, downloads)
         return HTMLResponse(await run_in_threadpool(render))
 
@@ -131,7 +136,7 @@ def app(layout: Layout, timeout: float = 30.0):
 
     async def built_file(request: Request) -> Response:
         name = request.url.path.lstrip("/")
-        path = layout.output / name
+        path = graph.file(name)
         if name not in BUILT_FILES or not path.is_file():
             return not_found(request)
         return FileResponse(path, media_type=FILE_TYPES.get(path.suffix[1:]))
@@ -164,7 +169,7 @@ def app(layout: Layout, timeout: float = 30.0):
         site = graph.site()
         iri = iri_of(path)
         if path == "ontology" and extension == "html":
-            return built_file_response(layout.output / "ontology.html") or not_found(request)
+            return built_file_response(graph.file("ontology.html")) or not_found(request)
         if not describe.exists(site.lookup.source, iri) and path != "ontology":
             return not_found(request)
         if extension != "html":
@@ -192,7 +197,7 @@ def app(layout: Layout, timeout: float = 30.0):
         return Response(str(error.detail), status_code=error.status_code)
 
     routes = [
-        *sparql.routes(layout, timeout),
+        *sparql.routes(layout, timeout, **endpoint),
         Route("/", start),
         Route("/index.html", start),
         Route("/query", query_editor),

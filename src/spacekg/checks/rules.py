@@ -1,0 +1,294 @@
+"""OWL reasoning on the data as SPARQL rules over the store: entailments and consistency.
+
+The ontology's axioms that bear on data (sub-classes, sub-properties, domains and ranges,
+inverse, transitive and functional properties, disjoint classes, individuals declared
+different) are compiled, once per build, into SPARQL queries that Oxigraph answers on the built
+store, in the manner of the OWL 2 RL rules: the work grows with the data, and memory with the
+answer of one query. :class:`Rules` refuses an ontology that uses an OWL construct the rules
+do not cover, rather than check less than it says.
+
+Entailments are what the HermiT reasoner infers about the graph's entities and documents (the
+test suite compares the two on the corpus): the named classes an entity or a document belongs to
+and the object-property values it has, that are not asserted. They go to graph:inferred.
+Consistency is checked where data can break it: an entity in two disjoint classes, or two values
+of a functional property that are known to differ. Statement nodes and quote anchors take no part
+(they reify facts and add nothing to reason about), and neither do date values, which are
+outside the OWL 2 datatype map.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS
+
+from ..errors import SpacekgError
+from ..namespaces import DOC, KG
+from ..ontology import DATE_TYPES
+
+FORWARD, INVERSE = 1, -1
+_MEMBERS = f'(STRSTARTS(STR(?s), "{KG}") || STRSTARTS(STR(?s), "{DOC}"))'
+# The vocabulary the rules understand; a term of OWL's namespace outside it is refused.
+UNDERSTOOD = {OWL[name] for name in (
+    "Class", "ObjectProperty", "DatatypeProperty", "AnnotationProperty", "NamedIndividual", "Ontology",
+    "FunctionalProperty", "TransitiveProperty", "AllDisjointClasses", "AllDifferent", "inverseOf", "unionOf",
+    "oneOf", "members", "distinctMembers", "differentFrom", "disjointWith", "versionInfo", "versionIRI",
+    "equivalentClass", "Thing", "deprecated", "imports")}
+
+
+@dataclass(frozen=True)
+class Clash:
+    """An inconsistency: ``node`` in the disjoint classes ``first`` and ``second``, or with the
+    values ``first`` and ``second`` of the functional property ``prop``."""
+
+    node: URIRef
+    first: object
+    second: object
+    prop: URIRef | None = None
+
+
+@dataclass
+class Rules:
+    """The ontology's axioms about data, closed once: for each property, what a triple of it
+    implies (other property triples, classes of its subject and object); for each class, its
+    named ancestors."""
+
+    ancestors: dict[URIRef, set[URIRef]] = field(default_factory=dict)
+    object_properties: set[URIRef] = field(default_factory=set)
+    implies: dict[URIRef, set[tuple[URIRef, int]]] = field(default_factory=dict)  # p → {(q, direction)}
+    subject_classes: dict[URIRef, set[URIRef]] = field(default_factory=dict)
+    object_classes: dict[URIRef, set[URIRef]] = field(default_factory=dict)
+    transitive: set[URIRef] = field(default_factory=set)
+    functional: set[URIRef] = field(default_factory=set)
+    disjoint: list[list[URIRef]] = field(default_factory=list)
+    different: set[frozenset] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, ontology: Graph) -> "Rules":
+        unknown = sorted({str(t) for triple in ontology for t in triple
+                          if isinstance(t, URIRef) and str(t).startswith(str(OWL)) and t not in UNDERSTOOD})
+        if unknown:
+            raise SpacekgError(f"the ontology uses {', '.join(unknown)}, which the data checks do not cover",
+                               hint="extend spacekg/checks/rules.py, or express the axiom with the constructs it lists")
+        rules = cls()
+        classes = {c for c in ontology.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}
+        classes |= {c for pair in ontology.subject_objects(RDFS.subClassOf) for c in pair if isinstance(c, URIRef)}
+        classes.discard(OWL.Thing)
+        for klass in classes:
+            rules.ancestors[klass] = {a for a in ontology.transitive_objects(klass, RDFS.subClassOf)
+                                      if isinstance(a, URIRef) and a != OWL.Thing}
+        properties = {p for kind in (OWL.ObjectProperty, OWL.DatatypeProperty) for p in ontology.subjects(RDF.type, kind)}
+        rules.object_properties = set(ontology.subjects(RDF.type, OWL.ObjectProperty))
+        inverse = defaultdict(set)
+        for p, q in ontology.subject_objects(OWL.inverseOf):
+            inverse[p].add(q)
+            inverse[q].add(p)
+        for p in properties:
+            reached, todo = {(p, FORWARD)}, [(p, FORWARD)]
+            while todo:
+                q, direction = todo.pop()
+                steps = [(s, direction) for s in ontology.objects(q, RDFS.subPropertyOf)]
+                steps += [(i, -direction) for i in inverse[q]]
+                for step in steps:
+                    if step not in reached:
+                        reached.add(step)
+                        todo.append(step)
+            rules.implies[p] = reached
+        for p in properties:
+            subject, value = set(), set()
+            for q, direction in rules.implies[p]:
+                domain, range_ = _named(ontology, q, RDFS.domain, rules), _named(ontology, q, RDFS.range, rules)
+                (subject if direction == FORWARD else value).update(domain)
+                (value if direction == FORWARD else subject).update(range_)
+            rules.subject_classes[p] = _closed(subject, rules)
+            rules.object_classes[p] = _closed(value, rules) if p in rules.object_properties else set()
+        rules.transitive = set(ontology.subjects(RDF.type, OWL.TransitiveProperty))
+        rules.functional = set(ontology.subjects(RDF.type, OWL.FunctionalProperty))
+        for group in ontology.subjects(RDF.type, OWL.AllDisjointClasses):
+            rules.disjoint.append(list(Collection(ontology, ontology.value(group, OWL.members))))
+        rules.disjoint += [[a, b] for a, b in ontology.subject_objects(OWL.disjointWith)]
+        rules.different = {frozenset(pair) for pair in ontology.subject_objects(OWL.differentFrom)}
+        for group in ontology.subjects(RDF.type, OWL.AllDifferent):
+            members = list(Collection(ontology, ontology.value(group, OWL.distinctMembers)))
+            rules.different |= {frozenset((a, b)) for a in members for b in members if a != b}
+        return rules
+
+    # -- entailments -------------------------------------------------------------------------------
+
+    def entailments(self, store: ox.Store) -> list[tuple]:
+        """Every entailed triple about an entity or a document that is not asserted, sorted."""
+        found = set()
+        for target, query in self.property_queries():
+            found |= {(row[0], target, row[1]) for row in _select(store, query)}
+        for target, query in self.class_queries():
+            found |= {(row[0], RDF.type, target) for row in _select(store, query)}
+        return sorted(found)
+
+    def property_queries(self) -> list[tuple[URIRef, str]]:
+        """For each object property, a query for its values implied by other triples."""
+        queries = []
+        for target in sorted(self.object_properties):
+            path = self._path(target)
+            if path == f"<{target}>":
+                continue
+            queries.append((target, f"""SELECT DISTINCT ?s ?o WHERE {{
+  ?s {path} ?o .
+  FILTER(isIRI(?o) && {_MEMBERS})
+  FILTER EXISTS {{ ?s a ?type }}
+  FILTER NOT EXISTS {{ ?s <{target}> ?o }}
+}}"""))
+        return queries
+
+    def class_queries(self) -> list[tuple[URIRef, str]]:
+        """For each class, a query for its members implied by their other classes and triples."""
+        queries = []
+        for target in sorted(self.ancestors):
+            patterns = [pattern(kind, term, "?s") for kind, term in self.reasons(target)
+                        if (kind, term) != ("type", target)]
+            if not patterns:
+                continue
+            queries.append((target, f"""SELECT DISTINCT ?s WHERE {{
+  {" UNION ".join(patterns)}
+  FILTER({_MEMBERS})
+  FILTER EXISTS {{ ?s a ?type }}
+  FILTER NOT EXISTS {{ ?s a <{target}> }}
+}}"""))
+        return queries
+
+    # -- consistency -----------------------------------------------------------------------------
+
+    def clashes(self, store: ox.Store) -> list[Clash]:
+        """Every node in two disjoint classes, and every two values of a functional property
+        known to differ (individuals declared different, or in disjoint classes; literals of
+        different values, dates aside)."""
+        found = []
+        for group in self.disjoint:
+            found += self._disjoint_clashes(store, group)
+        for prop in sorted(self.functional):
+            found += self._functional_clashes(store, prop)
+        return found
+
+    def reasons(self, klass: URIRef) -> list[tuple[str, URIRef]]:
+        """What puts a node in ``klass``: ("type", C) for an asserted class C, ("subject", p) for a
+        triple of p whose domain it is, ("value", p) for one whose range it is."""
+        found = [("type", c) for c in sorted(self.ancestors) if klass in self.ancestors[c] | {c}]
+        found += [("subject", p) for p in sorted(self.subject_classes) if klass in self.subject_classes[p]]
+        found += [("value", p) for p in sorted(self.object_classes) if klass in self.object_classes[p]]
+        return found
+
+    def membership(self, klass: URIRef) -> list[str]:
+        """Graph patterns, each putting ?s in ``klass``."""
+        return [pattern(kind, term, "?s") for kind, term in self.reasons(klass)]
+
+    def _disjoint_clashes(self, store: ox.Store, group: list[URIRef]) -> list[Clash]:
+        branches = [f"{{ {' UNION '.join(self.membership(c))} BIND(<{c}> AS ?member) }}"
+                    for c in group if self.membership(c)]
+        if len(branches) < 2:
+            return []
+        query = f"""SELECT ?s (MIN(STR(?member)) AS ?first) (MAX(STR(?member)) AS ?second) WHERE {{
+  {" UNION ".join(branches)}
+  FILTER({_MEMBERS})
+}} GROUP BY ?s HAVING (COUNT(DISTINCT ?member) > 1)"""
+        return [Clash(node, URIRef(first), URIRef(second)) for node, first, second in _select(store, query)]
+
+    def _functional_clashes(self, store: ox.Store, prop: URIRef) -> list[Clash]:
+        if prop in self.object_properties:
+            path = self._path(prop) or f"<{prop}>"
+        else:
+            path = f"<{prop}>"
+        query = f"""SELECT DISTINCT ?s ?a ?b WHERE {{
+  ?s {path} ?a, ?b .
+  FILTER(!sameTerm(?a, ?b) && STR(?a) <= STR(?b))
+}}"""
+        clashes = []
+        for node, a, b in _select(store, query):
+            if _is_date(a) or _is_date(b):
+                continue
+            if isinstance(a, Literal) and isinstance(b, Literal):
+                if not a.eq(b):
+                    clashes.append(Clash(node, a, b, prop))
+            elif frozenset((a, b)) in self.different or self._in_disjoint_classes(store, a, b):
+                clashes.append(Clash(node, a, b, prop))
+        return clashes
+
+    def _in_disjoint_classes(self, store: ox.Store, a, b) -> bool:
+        if not (isinstance(a, URIRef) and isinstance(b, URIRef)):
+            return False
+        classes = []
+        for node in (a, b):
+            asserted = {URIRef(row[0]) for row in _select(store, f"SELECT DISTINCT ?c WHERE {{ <{node}> a ?c }}")}
+            classes.append(_closed(asserted, self))
+        return any(x != y and x in classes[0] and y in classes[1] for group in self.disjoint for x in group for y in group)
+
+    def _path(self, target: URIRef) -> str:
+        """A SPARQL property path for every asserted or implied value of ``target``."""
+        sources = self._sources(target)
+        if target in self.transitive:
+            return "(" + "|".join(_atom(p, direction, None) for p, direction in sources) + ")+"
+        return "|".join(_atom(p, direction, self._closure(p)) for p, direction in sources)
+
+    def _sources(self, target: URIRef) -> list[tuple[URIRef, int]]:
+        return sorted((p, direction) for p, implied in self.implies.items() if p in self.object_properties
+                      for q, direction in implied if q == target)
+
+    def _closure(self, p: URIRef) -> str | None:
+        """For a transitive property, the path of its own values closed transitively."""
+        if p not in self.transitive:
+            return None
+        return "(" + "|".join(_atom(q, d, None) for q, d in self._sources(p)) + ")+"
+
+
+def pattern(kind: str, term: URIRef, node: str) -> str:
+    """The graph pattern of a reason of :meth:`Rules.reasons` for ``node`` (a variable or an IRI)."""
+    if kind == "type":
+        return f"{{ {node} a <{term}> }}"
+    return f"{{ {node} <{term}> ?x }}" if kind == "subject" else f"{{ ?x <{term}> {node} }}"
+
+
+def _atom(p: URIRef, direction: int, closure: str | None) -> str:
+    step = closure or f"<{p}>"
+    if direction == FORWARD:
+        return step
+    return f"^{step}" if closure is None else f"^({step})"
+
+
+def _named(ontology: Graph, p: URIRef, which: URIRef, rules: Rules) -> set[URIRef]:
+    """The named classes that a domain or range puts a node in (for a union, those that all its
+    members share)."""
+    found = set()
+    for value in ontology.objects(p, which):
+        if isinstance(value, URIRef):
+            if value in rules.ancestors or value == OWL.Thing:
+                found.add(value)
+            continue
+        members = ontology.value(value, OWL.unionOf)
+        if isinstance(value, BNode) and members is not None:
+            shared = None
+            for member in Collection(ontology, members):
+                if member not in rules.ancestors:  # a union of datatypes, or of unnamed classes
+                    shared = set()
+                    break
+                own = rules.ancestors[member] | {member}
+                shared = own if shared is None else shared & own
+            found |= shared or set()
+    found.discard(OWL.Thing)
+    return found
+
+
+def _closed(classes: set[URIRef], rules: Rules) -> set[URIRef]:
+    return {a for c in classes for a in rules.ancestors.get(c, set()) | {c}}
+
+
+def _select(store: ox.Store, query: str) -> list[tuple]:
+    from oxrdflib._converter import from_ox
+
+    solutions = store.query(query, use_default_graph_as_union=True)
+    return [tuple(from_ox(term) for term in solution) for solution in solutions]
+
+
+def _is_date(term) -> bool:
+    return isinstance(term, Literal) and term.datatype in DATE_TYPES

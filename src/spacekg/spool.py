@@ -1,0 +1,47 @@
+"""Records set aside on disk between two passes of a build, read back a range at a time.
+
+A build reads every source before it writes any document (a claim's rank is weighed against the
+claims of every other document), yet must not keep the sources in memory: what the first pass
+made of each file is pickled into a spool file, and the second pass reads it back in pieces.
+"""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+from typing import Iterator
+
+Span = tuple[str, int, int]  # (spool file, first byte, end byte)
+
+
+class Spool:
+    """A file of pickled records, appended to one after another."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._file = path.open("ab")
+
+    def add(self, *records) -> Span:
+        """Append records; returns the span that holds them."""
+        start = self._file.tell()
+        for record in records:
+            pickle.dump(record, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        return str(self.path), start, self._file.tell()
+
+    def add_pickled(self, data: bytes) -> Span:
+        """Append records already pickled (one or more pickles, back to back)."""
+        start = self._file.tell()
+        self._file.write(data)
+        return str(self.path), start, self._file.tell()
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def read(span: Span) -> Iterator:
+    """The records of a span, in the order they were added (the spool must be flushed)."""
+    path, start, end = span
+    with open(path, "rb") as file:
+        file.seek(start)
+        while file.tell() < end:
+            yield pickle.load(file)

@@ -1,0 +1,63 @@
+"""A build never breaks a reader: queries run in a loop while builds run, some of them killed at
+random moments, and every answer is complete and the same as before."""
+
+from __future__ import annotations
+
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+from spacekg.paths import current_build
+
+from .conftest import copy_project
+
+QUERY = ["query", "meetings", "-f", "csv"]
+
+
+def spacekg(root, *args, **kwargs) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "spacekg.cli", "--root", str(root), *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
+
+
+def test_queries_keep_answering_while_builds_run_and_are_killed(tmp_path):
+    layout = copy_project(tmp_path)
+    first = spacekg(tmp_path, "build", "--quiet")
+    assert first.wait(timeout=600) == 0, first.stderr.read()
+    expected = spacekg(tmp_path, *QUERY).communicate(timeout=120)[0]
+    assert expected.count("\n") > 5
+    answers, failures, stop = [], [], threading.Event()
+
+    def ask() -> None:
+        while not stop.is_set():
+            out, err = spacekg(tmp_path, *QUERY).communicate(timeout=120)
+            answers.append(out)
+            if out != expected:
+                failures.append(err or out)
+
+    readers = [threading.Thread(target=ask) for _ in range(2)]
+    for reader in readers:
+        reader.start()
+    chance = random.Random(7)
+    outcomes = []
+    try:
+        for round_ in range(6):
+            build = spacekg(tmp_path, "build", "--quiet")
+            if round_ % 2:  # every other build runs to the end
+                outcomes.append(build.wait(timeout=600))
+                continue
+            time.sleep(chance.uniform(0.5, 6.0))
+            build.send_signal(signal.SIGKILL)
+            build.wait(timeout=60)
+            outcomes.append("killed")
+    finally:
+        stop.set()
+        for reader in readers:
+            reader.join(timeout=300)
+    assert outcomes.count(0) == 3, outcomes
+    assert len(answers) > 10 and failures == []
+    assert current_build(layout) is not None
+    # the last build ran to the end and removed what the killed ones left
+    assert not [p for p in (layout.output / "builds").iterdir() if p.name.startswith(".staging-")]
