@@ -13,7 +13,7 @@ run: install
 	@echo
 	@echo "Open output/index.html in a browser (or output/spacekg.ttl in any RDF tool)."
 
-test: install-test system-deps
+test: system-deps install-test
 	$(BIN)/spacekg build --quiet
 	$(BIN)/python -m pytest
 
@@ -36,6 +36,7 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 # The browser libraries of the site (YASGUI, Oxigraph's WebAssembly build), exactly as the lockfile says;
 # their install scripts are not needed and not run.
 node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory system-deps DEBIAN_PACKAGES="nodejs npm"
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
