@@ -18,6 +18,7 @@ from spacekg.query import library, open_graph, run
 from spacekg.store import open_dataset
 
 from .conftest import ROOT
+from .stores import unordered
 
 SAMPLE_PARAMS = {"ordinal": None, "topic": "SSA"}  # ordinal: the first held meeting, found in the data
 
@@ -99,10 +100,12 @@ SLOW_ON_RDFLIB = {"provenance"}
 
 @pytest.mark.parametrize("name", [n for n in library_names() if n not in SLOW_ON_RDFLIB])
 def test_each_query_gives_the_same_rows_on_rdflibs_own_engine(name, graph, memory_graph, layout, params):
-    """The queries are plain SPARQL 1.1: rdflib's evaluator agrees with Oxigraph row for row."""
+    """The queries are plain SPARQL 1.1: rdflib's evaluator agrees with Oxigraph row for row (the
+    values that one cell joins in any order: SPARQL leaves GROUP_CONCAT's order open)."""
     query = next(q for q in library(layout) if q.name == name)
-    expected = run(graph, query.text, params_of(query, params)).rows
-    assert run(memory_graph, query.text, params_of(query, params)).rows == expected
+    def rows(graph):
+        return [[unordered(cell) for cell in row] for row in run(graph, query.text, params_of(query, params)).rows]
+    assert rows(memory_graph) == rows(graph)
 
 
 # --- meetings ----------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import io
 import json
 import re
 import shutil
+import unicodedata
 
 import pytest
 
@@ -48,7 +49,18 @@ def test_table_is_aligned_with_a_row_count(spacekg, layout):
     assert lines[-1] == f"({len(expected)} rows)"
     starts = [m.start() for m in re.finditer(r"-+", lines[1])]
     for line, row in zip(lines[2:-1], expected):
-        assert [line[a:b].strip() for a, b in zip(starts, starts[1:] + [None])] == row
+        assert cells_at(line, starts) == row
+
+
+def cells_at(line: str, starts: list[int]) -> list[str]:
+    """The cells of a table line whose columns begin at ``starts``, counted in display columns
+    (a wide character, as in Japanese, takes two)."""
+    cells = [""] * len(starts)
+    column = 0
+    for char in line:
+        cells[sum(1 for start in starts if start <= column) - 1] += char
+        column += 2 if unicodedata.east_asian_width(char) in "WF" else 1
+    return [cell.strip() for cell in cells]
 
 
 def test_csv_has_exactly_the_header_and_parses(spacekg, layout):
