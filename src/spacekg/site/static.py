@@ -37,8 +37,8 @@ from .lookup import Lookup
 from .urls import EDITOR, HOME, NOT_FOUND, page_file, path_of
 
 SITE_FOLDER = "site"
-PAGE_LIMIT = 1_000  # node pages (entities, documents, claims, quotes, graphs) of a site with every page;
-                    # the corpus has about 700
+PAGE_LIMIT = 5_000  # node pages (entities, documents, claims, quotes, graphs) of a site with every page;
+                    # the corpus has about 1,400
 LARGE_GRAPH_PAGES = 100  # node pages of the site of a larger graph
 LIST_LIMIT = 500  # entities named on each list page
 EDITOR_QUAD_LIMIT = 1_000_000  # about 60 MB of TriG for the browser to load
