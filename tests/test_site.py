@@ -416,6 +416,40 @@ AUTHORITY_LABELS = {SKG.OfficialRecord: "official record", SKG.MirrorRecord: "mi
                     SKG.IndependentRecord: "independent record"}
 
 
+class Evidence(HTMLParser):
+    """The blocks of cited evidence of a page (``<div class="evidence cited">``), each as its markup."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=False)
+        self.blocks: list[str] = []
+        self.depth = 0  # divs open inside the current block (0: outside any block)
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        if self.depth:
+            self.blocks[-1] += self.get_starttag_text()
+            self.depth += tag == "div"
+        elif tag == "div" and dict(attrs).get("class") == "evidence cited":
+            self.blocks.append("")
+            self.depth = 1
+
+    def handle_endtag(self, tag):
+        if self.depth:
+            self.depth -= tag == "div"
+            if self.depth:
+                self.blocks[-1] += f"</{tag}>"
+
+    def handle_data(self, data):
+        if self.depth:
+            self.blocks[-1] += data
+
+    def handle_entityref(self, name):
+        self.handle_data(f"&{name};")
+
+    def handle_charref(self, name):
+        self.handle_data(f"&#{name};")
+
+
 def text_of(markup: str) -> str:
     """The text of some HTML, tags dropped, entities decoded, white space collapsed."""
     return " ".join(html.unescape(re.sub(r"<[^>]+>", "", markup)).split())
@@ -434,7 +468,7 @@ def test_a_cited_fact_shows_publisher_title_date_and_link(cited_site):
         record = documents[statement.document]
         path = site / page_file(path_of(str(statement.subject)))
         page = pages.setdefault(str(path), path.read_text(encoding="utf-8"))
-        evidence = [block for block in re.findall(r'<div class="evidence cited">(.*?)</div>\s*</div>', page, re.S)
+        evidence = [block for block in Evidence(page).blocks
                     if " ".join(statement.paraphrase.split()) in text_of(block) and record.url in Page(block).links]
         assert evidence, (statement.document, statement.id)  # the paraphrase, with a link to the record
         publisher = result.corpus.entities[str(record.publisher).rsplit("/", 1)[-1]].label if record.publisher else ""
