@@ -61,7 +61,7 @@ def stage_once(root: Path) -> dict:
 
     layout = Layout(root)
     _, corpus = read_sources(layout)
-    texts = {d.id: layout.root / d.text_file for d in corpus.documents}
+    texts = {d.id: layout.root / d.text_file for d in corpus.documents if not d.cited}  # a cited record has no text
     lookup = Lookup(open_source(open_dataset(layout, "oxigraph")))
     scratch = Path(tempfile.mkdtemp(prefix="site-bench-"))
     try:

@@ -58,6 +58,11 @@ def lookup(built) -> Lookup:
     return Lookup(open_source(built.dataset))
 
 
+def texts_of(built, layout) -> dict[str, Path]:
+    """Each quoted document's verbatim text, by document id (a cited record has none)."""
+    return {identifier: layout.root / text_file for identifier, text_file in built.texts.items()}
+
+
 def project_iris(built) -> set[str]:
     """Every IRI under https://w3id.org/spacekg/ that the asserted graphs use, and their graph names."""
     store = open_source(built.dataset).store
@@ -125,7 +130,7 @@ def test_a_large_graph_gets_a_bounded_site_that_says_what_it_leaves_out(built, l
     monkeypatch.setattr(static, "LIST_LIMIT", 10)
     monkeypatch.setattr(static, "EDITOR_QUAD_LIMIT", 100)
     monkeypatch.setattr(static, "DOWNLOAD_LIMIT", 1000)
-    texts = {d.id: layout.root / d.text_file for d in built.corpus.documents}
+    texts = texts_of(built, layout)
     static.write(lookup, layout, tmp_path, texts, layout.output)
     readers = len(list((tmp_path / "doc").glob("*.html")))
     assert readers == min(10, len(built.corpus.documents))
@@ -205,7 +210,9 @@ def test_entity_pages_show_both_labels_and_every_fact(built, site, lookup):
 
 
 def test_the_reader_marks_each_quote_where_its_offsets_put_it(built, layout, site):
-    for document in built.corpus.documents:
+    quoted = [document for document in built.corpus.documents if not document.cited]
+    assert quoted
+    for document in quoted:
         text = (layout.root / document.text_file).read_text(encoding="utf-8")
         page = (site / "doc" / f"{document.id}.html").read_text(encoding="utf-8")
         reader = Page(page)
@@ -221,7 +228,7 @@ def test_the_reader_marks_each_quote_where_its_offsets_put_it(built, layout, sit
 
 
 def test_static_site_is_the_same_bytes_on_every_build(built, layout, lookup, tmp_path):
-    texts = {d.id: layout.root / d.text_file for d in built.corpus.documents}
+    texts = texts_of(built, layout)
     first, second = tmp_path / "a", tmp_path / "b"
     for target in (first, second):
         target.mkdir()
@@ -340,10 +347,19 @@ def test_every_iri_of_the_graph_resolves_on_the_server(server, built):
 
 
 def test_a_quote_iri_leads_to_its_place_in_the_reader(server, built):
-    statement = built.corpus.statements[0]
-    _, headers, _ = fetch(f"{server}/quote/{statement.document}/{statement.id}", "text/html", follow=False)
-    quote = statement.quote
-    assert headers["location"] == f"/doc/{statement.document}.html#q-{quote.start}-{quote.end}"
+    quoted = [statement for statement in built.corpus.statements if not statement.cited]
+    assert quoted
+    for statement in quoted:
+        status, headers, _ = fetch(f"{server}/quote/{statement.document}/{statement.id}", "text/html", follow=False)
+        quote = statement.quote
+        assert status == 303 and headers["location"] == f"/doc/{statement.document}.html#q-{quote.start}-{quote.end}"
+
+
+def test_a_cited_statement_has_no_quote_iri(server, built):
+    cited = [statement for statement in built.corpus.statements if statement.cited]
+    for statement in cited:
+        status, _, _ = fetch(f"{server}/quote/{statement.document}/{statement.id}", "text/html", follow=False)
+        assert status == 404, statement.id
 
 
 def test_an_unknown_name_is_a_404_page_with_the_closest_names(server):
@@ -396,29 +412,80 @@ def cited_site(tmp_path_factory) -> tuple:
     return layout, result, open_dataset(layout)
 
 
+AUTHORITY_LABELS = {SKG.OfficialRecord: "official record", SKG.MirrorRecord: "mirror of an official record",
+                    SKG.IndependentRecord: "independent record"}
+
+
+class Evidence(HTMLParser):
+    """The blocks of cited evidence of a page (``<div class="evidence cited">``), each as its markup."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=False)
+        self.blocks: list[str] = []
+        self.depth = 0  # divs open inside the current block (0: outside any block)
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        if self.depth:
+            self.blocks[-1] += self.get_starttag_text()
+            self.depth += tag == "div"
+        elif tag == "div" and dict(attrs).get("class") == "evidence cited":
+            self.blocks.append("")
+            self.depth = 1
+
+    def handle_endtag(self, tag):
+        if self.depth:
+            self.depth -= tag == "div"
+            if self.depth:
+                self.blocks[-1] += f"</{tag}>"
+
+    def handle_data(self, data):
+        if self.depth:
+            self.blocks[-1] += data
+
+    def handle_entityref(self, name):
+        self.handle_data(f"&{name};")
+
+    def handle_charref(self, name):
+        self.handle_data(f"&#{name};")
+
+
+def text_of(markup: str) -> str:
+    """The text of some HTML, tags dropped, entities decoded, white space collapsed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", markup)).split())
+
+
 def test_a_cited_fact_shows_publisher_title_date_and_link(cited_site):
+    """On its subject's page, each cited statement's paraphrase comes with the record's publisher,
+    title, date and address (every cited record: the corpus's and the fixture's)."""
     layout, result, _ = cited_site
     site = layout.output / "site"
-    record = next(d for d in result.corpus.documents if d.cited)
-    publisher = result.corpus.entities[str(record.publisher).rsplit("/", 1)[-1]].label
-    for statement in (s for s in result.corpus.statements if s.document == record.id):
-        page = (site / page_file(path_of(str(statement.subject)))).read_text(encoding="utf-8")
-        evidence = re.findall(r'<div class="evidence cited">(.*?)</div>\s*</div>', page, re.S)
-        assert evidence, statement.id
-        text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", e)) for e in evidence)
-        assert f"cited: {publisher}, {record.title}, {record.issued}" in " ".join(text.split())
-        assert f'href="{record.url}"' in page
-        assert html.escape(statement.paraphrase) in page
+    documents = {document.id: document for document in result.corpus.documents}
+    cited = [statement for statement in result.corpus.statements if statement.cited]
+    assert any(statement.document == "zz-test-record" for statement in cited)
+    pages: dict[str, str] = {}
+    for statement in cited:
+        record = documents[statement.document]
+        path = site / page_file(path_of(str(statement.subject)))
+        page = pages.setdefault(str(path), path.read_text(encoding="utf-8"))
+        evidence = [block for block in Evidence(page).blocks
+                    if " ".join(statement.paraphrase.split()) in text_of(block) and record.url in Page(block).links]
+        assert evidence, (statement.document, statement.id)  # the paraphrase, with a link to the record
+        publisher = result.corpus.entities[str(record.publisher).rsplit("/", 1)[-1]].label if record.publisher else ""
+        said = f"cited: {publisher + ', ' if publisher else ''}{' '.join(record.title.split())}, {record.issued}"
+        assert all(said in text_of(block) for block in evidence), (statement.document, statement.id)
 
 
 def test_the_page_of_a_cited_record_says_where_and_when_it_was_read(cited_site):
     layout, result, _ = cited_site
-    record = next(d for d in result.corpus.documents if d.cited)
-    page = (layout.output / "site" / "doc" / f"{record.id}.html").read_text(encoding="utf-8")
-    assert f'href="{record.url}"' in page and str(record.accessed) in page
-    assert "official record" in page and 'class="source-text"' not in page
-    paraphrases = [s.paraphrase for s in result.corpus.statements if s.document == record.id]
-    assert paraphrases and all(html.escape(p) in page for p in paraphrases)
+    records = [document for document in result.corpus.documents if document.cited]
+    assert "zz-test-record" in {record.id for record in records}
+    for record in records:
+        page = (layout.output / "site" / "doc" / f"{record.id}.html").read_text(encoding="utf-8")
+        assert record.url in Page(page).links and str(record.accessed) in page, record.id
+        assert AUTHORITY_LABELS[record.authority] in text_of(page) and 'class="source-text"' not in page, record.id
+        paraphrases = [s.paraphrase for s in result.corpus.statements if s.document == record.id]
+        assert paraphrases and all(" ".join(p.split()) in text_of(page) for p in paraphrases), record.id
 
 
 def test_a_plan_realized_as_a_held_meeting_is_listed_beside_it(cited_site):

@@ -17,6 +17,7 @@ import pytest
 
 from spacekg import query
 from spacekg.site import editor
+from spacekg.site.urls import page_file, path_of
 from spacekg.views.source import open_source
 
 from .conftest import free_port, wait_until_answers
@@ -215,11 +216,14 @@ def test_static_editor_answers_from_a_copied_folder_with_everything_outside_it_b
 
 
 def test_every_kind_of_page_opens_offline_without_errors(browser, copied_site, built, layout):
-    statement = built.corpus.statements[0]
+    statement = next(s for s in built.corpus.statements if not s.cited)  # a cited statement has no quote
     claim = f"statement/{statement.document}/{statement.id}/{statement.facts[0].slug}.html"
-    kinds = {"start": "index.html", "list": "list/organizations.html", "reader": f"doc/{statement.document}.html",
-             "claim": claim, "graph": "graph/registry.html", "not-found": "404.html",
-             "quote": f"quote/{statement.document}/{statement.id}.html"}
+    kinds = {"start": "index.html", "list": "list/organizations.html", "entity": page_file(path_of(str(statement.subject))),
+             "reader": f"doc/{statement.document}.html", "claim": claim, "graph": "graph/registry.html",
+             "not-found": "404.html", "quote": f"quote/{statement.document}/{statement.id}.html"}
+    record = next((d for d in built.corpus.documents if d.cited), None)
+    if record is not None:
+        kinds["record"] = f"doc/{record.id}.html"
     folder = copied_site.as_uri() + "/"
     for kind, path in kinds.items():
         visit = Visit(browser, folder)

@@ -9,6 +9,8 @@ always gives the same bytes.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pyoxigraph as ox
 
 from ..ingest import ONTOLOGY_GRAPH
@@ -38,19 +40,35 @@ def exists(source: Source, iri: str) -> bool:
         any(True for _ in source.store.quads_for_pattern(None, node, None))
 
 
+# The description of the nodes of a VALUES block, as (node, subject, predicate, object) rows.
+_DESCRIPTIONS = """SELECT ?node ?s ?p ?o WHERE {
+    { {values} ?node ?p ?o BIND(?node AS ?s) }
+    UNION { {values} ?s ?p ?node FILTER(?p NOT IN (prov:wasDerivedFrom, oa:hasSource)) BIND(?node AS ?o) }
+    UNION { {values} ?s rdf:subject ?node ; ?p ?o }
+    UNION { {values} ?node ?has ?s . ?s ?p ?o FILTER(STRSTARTS(STR(?s), CONCAT(STR(?node), "#"))) }
+}"""
+
+
 def description(source: Source, iri: str) -> list[ox.Triple]:
     """The triples that describe the IRI (see the module docstring), sorted."""
-    graph = graph_name(iri)
-    if graph is not None:
-        query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-    else:
-        query = f"""CONSTRUCT {{ <{iri}> ?p ?o . ?s ?q <{iri}> . ?claim ?cp ?co . ?part ?pp ?po }} WHERE {{
-            {{ <{iri}> ?p ?o }}
-            UNION {{ ?s ?q <{iri}> FILTER(?q NOT IN (prov:wasDerivedFrom, oa:hasSource)) }}
-            UNION {{ ?claim rdf:subject <{iri}> ; ?cp ?co }}
-            UNION {{ <{iri}> ?has ?part . ?part ?pp ?po FILTER(STRSTARTS(STR(?part), "{iri}#")) }}
-        }}"""
-    triples = set(source.store.query(query, prefixes=_PREFIXES, use_default_graph_as_union=True))
+    return descriptions(source, [iri])[iri]
+
+
+def descriptions(source: Source, iris: Iterable[str]) -> dict[str, list[ox.Triple]]:
+    """The descriptions of many IRIs, by IRI: the nodes' in a few queries for all of them, each
+    named graph's in a query of its own."""
+    found: dict[str, set[ox.Triple]] = {iri: set() for iri in iris}
+    for node, subject, predicate, value in source.about(_DESCRIPTIONS, [i for i in found if graph_name(i) is None]):
+        found[node.value].add(ox.Triple(subject, predicate, value))
+    for iri, triples in found.items():
+        if graph_name(iri) is not None:
+            query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph_name(iri)}> {{ ?s ?p ?o }} }}"
+            triples.update(source.store.query(query, prefixes=_PREFIXES, use_default_graph_as_union=True))
+    return {iri: _sorted(triples) for iri, triples in found.items()}
+
+
+def _sorted(triples: set[ox.Triple]) -> list[ox.Triple]:
+    """The triples in a fixed order, blank nodes named canonically."""
     if any(isinstance(term, ox.BlankNode) for triple in triples for term in (triple.subject, triple.object)):
         triples = _canonical(triples)
     return sorted(triples, key=str)

@@ -21,6 +21,8 @@ from .lookup import Lookup
 
 _EXAMPLE = re.compile(r"\be\.g\.\s*([^,;]+)")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_PREFIXED = re.compile(r"(?<![\w<:/.-])([\w-]+):")  # the prefix of each prefixed name (kg: of kg:jaxa)
+_DECLARED = re.compile(r"(?im)^\s*PREFIX\s+([\w-]+):")
 
 
 @dataclass(frozen=True)
@@ -41,8 +43,8 @@ def with_prefixes(text: str) -> str:
     """The query with a PREFIX line for each of the project's prefixes that it uses without
     declaring, after its opening comment lines (the library's header stays on top)."""
     code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
-    missing = [p for p in PREFIXES if re.search(rf"(?<![\w<:/.-]){p}:", code)
-               and not re.search(rf"(?im)^\s*PREFIX\s+{p}:", code)]
+    used = set(_PREFIXED.findall(code)) - set(_DECLARED.findall(code))
+    missing = [p for p in PREFIXES if p in used]
     lines = text.splitlines(keepends=True)
     header = 0
     while header < len(lines) and lines[header].startswith("#"):

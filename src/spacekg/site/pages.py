@@ -60,7 +60,8 @@ class SiteContext:
 def environment() -> Environment:
     """The templates of the site (made once)."""
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
-                      keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+                      keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
+                      auto_reload=False)  # the templates are files of the package: no check of their dates per page
     env.filters["json_script"] = _json_script
     return env
 

@@ -101,22 +101,17 @@ def write(lookup: Lookup, layout: Layout, target: Path, texts: dict[str, Path], 
 
     _write_editor(site, target, built)
     for batch in _batches(entities):
-        for iri, html in pages.entity_html(site, batch).items():
-            _write_page(target, iri, html, lookup)
-    for iri in documents:
-        text = texts.get(iri[len(str(DOC)):])
-        html = pages.document_html(site, iri, text.read_text(encoding="utf-8") if text and text.is_file() else None)
-        _write_page(target, iri, html, lookup)
-    for iri in graphs:
-        html = pages.graph_html(site, iri)
-        if html is not None:
-            _write_page(target, iri, html, lookup)
+        _write_pages(target, pages.entity_html(site, batch), lookup)
+    for batch in _batches(documents):
+        _write_pages(target, {iri: pages.document_html(site, iri, _text(texts.get(iri[len(str(DOC)):])))
+                              for iri in batch}, lookup)
+    for batch in _batches(graphs):
+        found = {iri: pages.graph_html(site, iri) for iri in batch}
+        _write_pages(target, {iri: html for iri, html in found.items() if html is not None}, lookup)
     for batch in _batches(claims, 2000):
-        for iri, html in pages.statement_pages(site, batch).items():
-            _write_page(target, iri, html, lookup)
+        _write_pages(target, pages.statement_pages(site, batch), lookup)
     for batch in _batches(quotes, 2000):
-        for iri, html in pages.quote_pages(site, batch).items():
-            _write_page(target, iri, html, lookup)
+        _write_pages(target, pages.quote_pages(site, batch), lookup)
     for section in home.SECTIONS:
         _write_text(target / section.file, pages.list_page(site, section))
     downloads = [(name, kind, file_size(target / name)) for name, kind in DOWNLOADS if (target / name).is_file()]
@@ -124,15 +119,18 @@ def write(lookup: Lookup, layout: Layout, target: Path, texts: dict[str, Path], 
     _write_text(target / NOT_FOUND, pages.not_found_html(site, NOT_FOUND, "this page", []))
 
 
-def describe_file(path: str, extension: str = "ttl") -> str:
-    return page_file(path, extension)
+def _text(path: Path | None) -> str | None:
+    """A document's verbatim text (None for a cited record, or a text that is not there)."""
+    return path.read_text(encoding="utf-8") if path is not None and path.is_file() else None
 
 
-def _write_page(target: Path, iri: str, html: str, lookup: Lookup) -> None:
-    """A node's page and its description in Turtle."""
-    path = path_of(iri)
-    _write_text(target / page_file(path), html)
-    _write_bytes(target / page_file(path, "ttl"), describe.serialize(describe.description(lookup.source, iri), "ttl"))
+def _write_pages(target: Path, html: dict[str, str], lookup: Lookup) -> None:
+    """Nodes' pages (IRI → HTML) and their descriptions in Turtle (asked for all of them at once)."""
+    descriptions = describe.descriptions(lookup.source, html)
+    for iri, page in html.items():
+        path = path_of(iri)
+        _write_text(target / page_file(path), page)
+        _write_bytes(target / page_file(path, "ttl"), describe.serialize(descriptions[iri], "ttl"))
 
 
 def _write_editor(site: pages.SiteContext, target: Path, built: Path) -> None:
@@ -209,5 +207,6 @@ def _write_text(path: Path, text: str) -> None:
 
 
 def _write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.is_dir():
+        path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
