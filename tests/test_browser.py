@@ -146,13 +146,26 @@ def neighbours(network, node: str) -> set[str]:
     return (set(network.successors(node)) | set(network.predecessors(node))) - {node}
 
 
-def test_graph_page_opens_on_a_meeting_with_labels_clear_of_each_other(browser, built, layout):
+@pytest.fixture(scope="module")
+def drawn(built):
+    """What the build's graph.html draws: the whole graph, or the overview of a large one."""
+    from spacekg.views.overview import overview_of
+    from spacekg.views.source import open_source
+
+    return overview_of(open_source(built.dataset))
+
+
+def test_graph_page_opens_on_a_meeting_with_labels_clear_of_each_other(browser, built, layout, drawn):
     """The page opens around the latest meeting: it and what is linked to it, every label readable and
     none covering another label or node; so does the view around every other meeting."""
     from spacekg.views.html import start_node
 
-    network = build_network(built.dataset)
+    network = drawn.network
     start = start_node(network)
+    held = [d.get("date", "") for _, d in network.nodes(data=True)
+            if d.get("category") == "meeting" and d.get("series") == network.nodes[start].get("series")
+            and d.get("status") == "Held"]
+    assert network.nodes[start].get("status") == "Held" and network.nodes[start].get("date", "") == max(held)
     visit = Visit(browser, layout.output / "graph.html")
     visit.wait_for_graph()
     drawn = visit.drawn()
@@ -173,7 +186,10 @@ def test_graph_page_opens_on_a_meeting_with_labels_clear_of_each_other(browser, 
     visit.close()
 
 
-def test_graph_page_header_counts_are_queries_on_the_graph(browser, built, layout):
+def test_graph_page_header_counts_are_queries_on_the_graph(browser, built, layout, drawn):
+    """The header counts the graph's entities and source documents, and the links between them when the
+    page draws the whole graph (else how many nodes and links it draws); the status line the nodes
+    linked to the one in the middle."""
     from spacekg.views.source import open_source
 
     source = open_source(built.dataset)
@@ -184,22 +200,28 @@ def test_graph_page_header_counts_are_queries_on_the_graph(browser, built, layou
         "links": source.count(f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ ?s ?p ?o . ?s a ?x . ?o a ?y
                  FILTER(?p NOT IN (rdf:type, skos:inScheme, skg:eventStatus)) {member.format("s")} {member.format("o")} }} }}"""),
     }
+    if not drawn.whole:  # an overview: how much of the graph the page draws, instead of the links
+        del expected["links"]
+        expected.update({"drawn": drawn.network.number_of_nodes(), "drawn-links": drawn.network.number_of_edges()})
     visit = Visit(browser, layout.output / "graph.html")
     visit.wait_for_graph()
-    shown = {key: int(visit.page.locator(f'header [data-count="{key}"]').inner_text()) for key in expected}
+    counts = visit.page.locator("header [data-count]")
+    shown = {counts.nth(i).get_attribute("data-count"): int(counts.nth(i).inner_text()) for i in range(counts.count())}
     assert shown == expected
     start = visit.page.evaluate("window.currentView")
     linked = source.count(f"""SELECT (COUNT(DISTINCT ?other) AS ?n) WHERE {{
         {{ kg:{start} ?p ?other }} UNION {{ ?other ?p kg:{start} }} ?other a ?c
         FILTER(?p NOT IN (rdf:type, skos:inScheme, skg:eventStatus) && ?other != kg:{start}) {member.format("other")} }}""")
-    assert int(visit.page.locator('#status [data-count="neighbours"]').inner_text()) == linked
+    assert int(visit.page.locator('#status [data-count="neighbours"]').inner_text()) == (
+        linked if drawn.whole else len(neighbours(drawn.network, start)))
     visit.close()
 
 
-def test_find_finds_every_name_of_every_node(browser, built, layout):
+def test_find_finds_every_name_of_every_node(browser, built, layout, drawn):
     """Every label the page draws (whole or around a node), every label, alternative label,
-    abbreviation, Japanese label and id is found, whatever its case and punctuation."""
-    network = build_network(built.dataset)
+    abbreviation, Japanese label and id of every node it draws is found, whatever its case and
+    punctuation."""
+    network = drawn.network
     visit = Visit(browser, layout.output / "graph.html")
     visit.wait_for_graph()
     page = {n["id"]: n for n in visit.page.evaluate("graphData.nodes")}
@@ -233,13 +255,15 @@ def test_find_finds_every_name_of_every_node(browser, built, layout):
     visit.close()
 
 
-def test_graph_page_whole_graph(browser, built, layout):
-    network = build_network(built.dataset)
+def test_graph_page_whole_graph(browser, built, layout, drawn):
+    """The Whole graph button draws every node the page has: the whole graph, or its overview."""
+    network = drawn.network
     visit = Visit(browser, layout.output / "graph.html")
     visit.wait_for_graph()
     visit.show("whole")
     assert visit.page.evaluate("network.body.data.nodes.length") == network.number_of_nodes()
     assert visit.page.evaluate("network.body.data.edges.length") == network.number_of_edges()
+    assert visit.page.locator("#left-out").count() == (0 if drawn.whole else 1)
     visit.page.screenshot(path=str(layout.output / "screenshot-graph-whole.png"))
     # with the whole graph in view, the labels large enough to read (vis-network leaves out those
     # under its threshold) cover no other label or node; most of the large labels the build chose stay
@@ -295,6 +319,9 @@ def test_overview_page_of_a_large_graph(browser, built, tmp_path):
     visit.wait_for_graph()
     visit.show("whole")
     assert visit.page.evaluate("network.body.data.nodes.length") == drawn.network.number_of_nodes() <= 60
+    assert int(visit.page.locator('header [data-count="drawn"]').inner_text()) == drawn.network.number_of_nodes()
+    assert int(visit.page.locator('header [data-count="drawn-links"]').inner_text()) == drawn.network.number_of_edges()
+    assert visit.page.locator('header [data-count="links"]').count() == 0
     left_out = visit.page.locator("#left-out")
     assert left_out.is_visible() and "more nodes are not drawn" in left_out.inner_text()
     assert f"overview of {drawn.total:,} nodes" in visit.page.locator("header").inner_text()

@@ -267,8 +267,7 @@ def render(network: nx.MultiDiGraph, heading: str, note: str = "", index_link: s
         names=sorted({name for node, data in network.nodes(data=True)
                       for name in (data.get("label", ""), data.get("abbreviation", "")) if name}),
         meetings=_meeting_views(network), start=start,
-        documents=categories.count("document"), entities=len(categories) - categories.count("document"),
-        edge_count=network.number_of_edges(),
+        counts=header_counts(network),
         note=note, index_link=index_link, left_out=left_out,
     )
     net.templateEnv = env
@@ -277,6 +276,19 @@ def render(network: nx.MultiDiGraph, heading: str, note: str = "", index_link: s
     html = net.generate_html(name="graph.html", notebook=False)
     check_offline(html, "graph page")
     return html
+
+
+def header_counts(network: nx.MultiDiGraph) -> dict[str, int]:
+    """The numbers in the page's header: the entities and source documents of the graph; the links
+    between them when the page draws them all, else how many nodes and links it draws (an overview
+    carries the whole graph's counts in ``network.graph["drawn_from"]``)."""
+    categories = [data.get("category") for _, data in network.nodes(data=True)]
+    drawn = {"entities": len(categories) - categories.count("document"), "documents": categories.count("document")}
+    whole = network.graph.get("drawn_from")
+    if whole is None:
+        return {**drawn, "links": network.number_of_edges()}
+    return {"entities": whole["entities"], "documents": whole["documents"],
+            "drawn": network.number_of_nodes(), "drawn-links": network.number_of_edges()}
 
 
 def _json_for_script(value) -> str:
