@@ -461,19 +461,24 @@ def test_filtered_views_read_only_their_neighbourhood(built, network, options):
 
 
 def test_meeting_labels_are_large_and_clear_of_other_nodes(layout, drawn):
-    """Meetings and the most linked nodes are labelled large enough to read with the whole graph in
-    view; a meeting's label covers another node only where the other side of the node would cover
-    one too, or another label (as the label of the 5th meeting once covered Japan)."""
+    """The held meetings of the Dialogue and the most linked nodes are labelled large enough to read
+    with the whole graph in view (other meetings medium); a held meeting's label covers another node
+    only where the other side of the node would cover one too, or another label (as the label of the
+    5th meeting once covered Japan)."""
     import numpy as np
 
     from spacekg.views.labels import _box, label_limit
     from spacekg.views.network import display_label
 
     nodes = {n["id"]: n for n in embedded_data((layout.output / "graph.html").read_text(encoding="utf-8"))["nodes"]}
-    meetings = [n for n in nodes.values() if n["shape"] == "star"]
     network = drawn.network
-    assert {n["id"] for n in meetings} == {n for n, c in network.nodes(data="category") if c == "meeting"}
-    assert all(n["font"]["size"] >= 40 for n in meetings)
+    stars = [n for n in nodes.values() if n["shape"] == "star"]
+    assert {n["id"] for n in stars} == {n for n, c in network.nodes(data="category") if c == "meeting"}
+    held = {n for n, d in network.nodes(data=True) if d["category"] == "meeting" and d.get("status") == "Held"
+            and d.get("series") == "comprehensive-dialogue-on-space"}
+    meetings = [n for n in stars if n["id"] in held]
+    assert meetings and all(n["font"]["size"] >= 40 for n in meetings)
+    assert all(n["font"]["size"] >= 20 for n in stars)
     labelled = [n for n in nodes.values() if n.get("font", {}).get("size", 0) >= 30]
     assert len(labelled) > len(meetings)  # and some of the most linked other nodes
 
