@@ -169,10 +169,12 @@ def test_the_data_checks_pass_with_a_document_added(tmp_path):
     meetings = list(csv.DictReader(io.StringIO(spacekg(project.root, "query", "meetings", "-f", "csv").stdout)))
     assert {"ordinal": str(n), "start": "2099-03-03", "end": "2099-03-04", "city": "Kyoto", "country": "Japan",
             "status": "held"}.items() <= next(row for row in meetings if row["ordinal"] == str(n)).items()
-    participants = spacekg(project.root, "query", "participants", "-f", "csv").stdout
-    assert f"{n},Japan Aerospace Exploration Agency,Japan,participant" in participants
-    assert f"{n},Commercial Spaceflight Federation" not in participants
-    topics = spacekg(project.root, "query", "topics", "-f", "csv").stdout
-    assert f"{n},market access,topic" in topics
+    participants = [(row["organization"], row["country"], row["role"])
+                    for row in csv.DictReader(io.StringIO(spacekg(project.root, "query", "participants", "-f", "csv").stdout))
+                    if row["ordinal"] == str(n)]
+    assert ("Japan Aerospace Exploration Agency", "Japan", "participant") in participants
+    assert not any(organization == "Commercial Spaceflight Federation" for organization, _, _ in participants)
+    topics = csv.DictReader(io.StringIO(spacekg(project.root, "query", "topics", "-f", "csv").stdout))
+    assert ("market access", "topic") in {(row["topic"], row["type"]) for row in topics if row["ordinal"] == str(n)}
     conflicts = spacekg(project.root, "query", "conflicts", "-f", "csv").stdout
     assert "2099-03-01,deprecated" in conflicts
