@@ -2,7 +2,8 @@
 
 A graph of at most OVERVIEW_LIMIT nodes (entities and source documents) is drawn whole: the page
 opens around its latest meeting anyway, so the limit is about what the page can carry and lay out
-quickly, not about what a reader can take in at once. A larger one is drawn around the series the project is about, the Comprehensive Dialogue on Space: the
+quickly, not about what a reader can take in at once. A larger one is drawn around the series the
+project is about, the Comprehensive Dialogue on Space: the
 series, then the nodes one link away from it (its meetings), then two links away, and so on,
 nearest first; within one distance, the nodes with the most links to the nearer ones come first,
 ties in order of id; at most OVERVIEW_LIMIT nodes. The statistics and pictures read the series'
@@ -23,8 +24,8 @@ from ..namespaces import COMPREHENSIVE_DIALOGUE
 from .network import all_nodes, build_network, english_values
 from .source import Source, is_member
 
-# networkx lays out fewer than 500 nodes with its dense solver (about 1 s for 300 nodes); from 500 on
-# its sparse one takes 10 s or more (benchmarks/views.py page 307 600 1000).
+# networkx lays out fewer than 500 nodes with its dense solver (1–3 s for the 307 nodes of the corpus);
+# from 500 on its sparse one takes 10 s or more (benchmarks/views.py page 307 600 1000).
 OVERVIEW_LIMIT = 450
 HOW_TO_SEE_MORE = "draw any part with spacekg viz --focus NODE --depth N, or --meeting ID"
 
