@@ -7,10 +7,12 @@ queries/): tests/test_added_document.py runs the data checks on a copy with a do
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -65,3 +67,19 @@ def wait_until_answers(url: str, process: subprocess.Popen, attempts: int, delay
                 pytest.fail(f"{name} exited with code {process.returncode}")
             time.sleep(delay)
     pytest.fail(f"{name} did not answer within {attempts * delay:.0f} s")
+
+
+@contextlib.contextmanager
+def serving(root: Path, *options: str):
+    """`spacekg --root ROOT serve` on a free port: yields the site's URL (``http://127.0.0.1:PORT``,
+    the endpoint at ``/sparql``); stopped afterwards."""
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "spacekg.cli", "--root", str(root), "serve",
+                               "--port", str(port), *options],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_until_answers(f"http://127.0.0.1:{port}/", server, attempts=150, delay=0.2, name="spacekg serve")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(30)

@@ -28,7 +28,6 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
 from spacekg.namespaces import PREFIXES
-from spacekg.query import typed_value
 
 from .conftest import free_port, wait_until_answers
 
@@ -162,27 +161,6 @@ def _stop(server: subprocess.Popen) -> None:
 def with_prefixes(text: str) -> str:
     """The query with the project's prefixes declared (the library may rely on them)."""
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items()) + text
-
-
-def with_values(text: str, params: dict) -> str:
-    """The query with its parameters bound by a VALUES block opening its WHERE clause (for remote stores).
-
-    Inside the outermost group the block is joined before the group's FILTERs are evaluated, as a
-    local engine's initial bindings are; a VALUES clause after the query would be joined only after
-    them, leaving a parameter that a FILTER compares unbound there.
-    """
-    if not params:
-        return text
-    names = " ".join(f"?{name}" for name in params)
-    values = " ".join(typed_value(value).n3() for value in params.values())
-    offset = 0
-    for line in text.splitlines(keepends=True):
-        opening = None if line.lstrip().startswith("#") else re.search(r"\bWHERE\s*\{", line, re.I)
-        if opening:
-            at = offset + opening.end()
-            return f"{text[:at]}\n  VALUES ({names}) {{ ({values}) }}{text[at:]}"
-        offset += len(line)
-    raise ValueError("the query has no 'WHERE {' line to bind its parameters in")
 
 
 def sparql_rows(url: str, text: str, graphs=()) -> tuple[list[str], Counter]:

@@ -4,7 +4,6 @@ nothing leaves the page, no script error, every node drawn, tooltips on hover, l
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,22 +11,9 @@ import pytest
 from spacekg.views.html import write_graph
 from spacekg.views.network import build_network
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
+from .browser import browser, needs_chromium  # noqa: F401 (the fixture)
 
-sync_api = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists() and not shutil.which("chromium"),
-                                reason="Debian package chromium is not installed (make system-deps)")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        executable = str(CHROMIUM) if CHROMIUM.exists() else shutil.which("chromium")
-        browser = playwright.chromium.launch(executable_path=executable, args=ARGS)
-        yield browser
-        browser.close()
+pytestmark = needs_chromium
 
 
 class Visit:

@@ -35,10 +35,10 @@ from spacekg.exports.rdf import INFERRED_FILE
 from spacekg.ingest import INFERRED_GRAPH
 from spacekg.namespaces import GRAPH, SKG
 from spacekg.push import PushError, push
-from spacekg.query import library, run
+from spacekg.query import library, run, with_values
 
 from .stores import (ADMIN, ISQL, OXIGRAPH, VIRTUOSO, normalized, oxigraph_load, oxigraph_server, sparql_rows,
-                     virtuoso_server, with_prefixes, with_values)
+                     virtuoso_server, with_prefixes)
 
 # The queries asked of every store here: the meetings, who took part (co-chairs are participants
 # only by inference), what each meeting took up, the agreements, and what supports each fact.

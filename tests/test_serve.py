@@ -6,7 +6,6 @@ graph) or through `spacekg query`'s own functions, never from numbers written he
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
@@ -28,7 +27,7 @@ from spacekg.ingest import INFERRED_GRAPH
 from spacekg.namespaces import KG, PREFIXES, SD, SKG
 from spacekg.web.formats import GRAPHS, RESULTS
 
-from .conftest import free_port, wait_until_answers
+from .conftest import free_port, serving
 
 COUNT_MEETINGS = f"SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {{ ?m a <{SKG.DialogueMeeting}> }}"
 MEETINGS = f"SELECT ?m WHERE {{ ?m a <{SKG.DialogueMeeting}> }} ORDER BY ?m"
@@ -41,25 +40,10 @@ MAX_BODY = 100_000
 TIMEOUT = 5
 
 
-@contextlib.contextmanager
-def serving(root: Path, *options: str):
-    """`spacekg --root ROOT serve` on a free port: yields the endpoint's URL; stopped afterwards."""
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "spacekg.cli", "--root", str(root), "serve",
-                               "--port", str(port), *options],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        wait_until_answers(f"http://127.0.0.1:{port}/", server, attempts=150, delay=0.2, name="spacekg serve")
-        yield f"http://127.0.0.1:{port}/sparql"
-    finally:
-        server.terminate()
-        server.wait(30)
-
-
 @pytest.fixture(scope="module")
 def endpoint(built, layout):
-    with serving(layout.root, "--timeout", str(TIMEOUT), "--max-body", str(MAX_BODY), "--workers", "3") as url:
-        yield url
+    with serving(layout.root, "--timeout", str(TIMEOUT), "--max-body", str(MAX_BODY), "--workers", "3") as site:
+        yield f"{site}/sparql"
 
 
 @pytest.fixture(scope="module")
@@ -397,7 +381,8 @@ def test_a_new_build_is_served_without_a_restart(tmp_path, layout):
     build(scratch, say=lambda _: None)
     ontology_graph = "<https://w3id.org/spacekg/graph/ontology>"
     count = f"SELECT (COUNT(*) AS ?n) FROM {ontology_graph} WHERE {{ ?s ?p ?o }}"
-    with serving(scratch.root, "--workers", "2") as url:
+    with serving(scratch.root, "--workers", "2") as site:
+        url = f"{site}/sparql"
         before = number(ask(url, count))
         with scratch.ontology.open("a", encoding="utf-8") as ontology:
             ontology.write("\n<https://w3id.org/spacekg/ontology> rdfs:seeAlso <https://w3id.org/spacekg/> .\n")

@@ -27,7 +27,7 @@ from spacekg.site.lookup import Lookup
 from spacekg.site.urls import page_file, path_of
 from spacekg.views.source import open_source
 
-from .conftest import free_port, wait_until_answers
+from .conftest import free_port, serving
 
 
 class Page(HTMLParser):
@@ -272,16 +272,8 @@ def test_entity_queries_run_and_are_about_the_entity(built, layout, lookup):
 
 @pytest.fixture(scope="module")
 def server(built, layout):
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "spacekg.cli", "--root", str(layout.root), "serve",
-                                "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_answers(f"{base}/sparql?query=ASK%7B%7D", process, attempts=100, delay=0.2, name="spacekg serve")
+    with serving(layout.root) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(30)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

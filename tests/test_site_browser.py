@@ -9,8 +9,6 @@ import csv
 import io
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,39 +18,17 @@ from spacekg.site import editor
 from spacekg.site.urls import page_file, path_of
 from spacekg.views.source import open_source
 
-from .conftest import free_port, wait_until_answers
+from .browser import browser, needs_chromium  # noqa: F401 (the fixture)
+from .conftest import serving
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
 ROWS = ".yasr:visible table.dataTable tbody tr"
-
-sync_api = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists() and not shutil.which("chromium"),
-                                reason="Debian package chromium is not installed (make system-deps)")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        executable = str(CHROMIUM) if CHROMIUM.exists() else shutil.which("chromium")
-        browser = playwright.chromium.launch(executable_path=executable, args=ARGS)
-        yield browser
-        browser.close()
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
 def server(built, layout):
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "spacekg.cli", "--root", str(layout.root), "serve",
-                                "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        wait_until_answers(base, process, attempts=150, delay=0.2, name="spacekg serve")
-        yield base
-    finally:
-        process.terminate()
-        process.wait(30)
+    with serving(layout.root) as base:
+        yield f"{base}/"
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ import pytest
 
 from spacekg.web.answer import query_shape
 
-from .test_serve import serving
+from .conftest import serving
 
 KASEI = "http://kasei.us/2009/09/sparql/data/"
 DATA = {name: KASEI + f"{name}.rdf" for name in ("data0", "data1", "data2", "data3")}  # data0 is never loaded
@@ -42,8 +42,8 @@ UPDATE = {"Content-Type": "application/sparql-update"}
 def endpoint(tmp_path_factory):
     root = tmp_path_factory.mktemp("protocol")
     _make_store(root / "output" / "store" / "oxigraph")
-    with serving(root, "--workers", "2") as url:
-        yield url
+    with serving(root, "--workers", "2") as site:
+        yield f"{site}/sparql"
 
 
 def _make_store(path) -> None:

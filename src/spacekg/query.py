@@ -40,6 +40,7 @@ REQUIRED_KEYS = ("title", "question", "columns")
 # they must return no rows. `spacekg query NAME` still runs them, without a header.
 CHECK_SUFFIX = "-violation.rq"
 _HEADER_LINE = re.compile(r"^# (?P<key>[a-z]+):\s*(?P<value>.*)$")
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _CONTINUATION = re.compile(r"^#\s{2,}(?P<value>\S.*)$")
 _OXIGRAPH_SYNTAX = re.compile(r"error at (?P<line>\d+):(?P<column>\d+):\s*(?P<message>.*)", re.S)
 
@@ -250,6 +251,25 @@ def open_graph(layout: Layout, inferred: bool = False, store: str = "oxigraph"):
     from .store import open_dataset
 
     return open_dataset(layout, store=store, inferred=inferred)
+
+
+def with_values(text: str, params: dict[str, object]) -> str:
+    """The query with its parameters bound by a VALUES block at the start of its outer WHERE
+    clause, where the clause's FILTERs see them (as a local engine's initial bindings are; a VALUES
+    clause after the query would be joined only after them). For engines that take no bindings:
+    the browser's, another store's endpoint. Comment lines are not searched."""
+    if not params:
+        return text
+    names = " ".join(f"?{name}" for name in params)
+    values = " ".join(typed_value(value).n3() for value in params.values())
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        match = None if line.lstrip().startswith("#") else _WHERE.search(line)
+        if match:
+            at = offset + match.end()
+            return f"{text[:at]}\n  VALUES ({names}) {{ ({values}) }}{text[at:]}"
+        offset += len(line)
+    return text
 
 
 def typed_value(value):

@@ -15,12 +15,11 @@ from urllib.parse import urlencode
 
 from ..namespaces import KG, PREFIXES, SKG
 from ..paths import Layout
-from ..query import LibraryQuery, library, typed_value
+from ..query import LibraryQuery, library, with_values
 from .entity import EntityPage
 from .lookup import Lookup
 
 _EXAMPLE = re.compile(r"\be\.g\.\s*([^,;]+)")
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _PREFIXED = re.compile(r"(?<![\w<:/.-])([\w-]+):")  # the prefix of each prefixed name (kg: of kg:jaxa)
 _DECLARED = re.compile(r"(?im)^\s*PREFIX\s+([\w-]+):")
 
@@ -53,23 +52,6 @@ def with_prefixes(text: str) -> str:
     return "".join(lines[:header]) + declarations + "".join(lines[header:])
 
 
-def bound(text: str, params: dict[str, object]) -> str:
-    """The query with its parameters bound by a VALUES block at the start of its outer WHERE
-    clause (where the FILTERs of the clause see them); comment lines are not searched."""
-    if not params:
-        return text
-    names = " ".join(f"?{name}" for name in params)
-    values = " ".join(typed_value(value).n3() for value in params.values())
-    offset = 0
-    for line in text.splitlines(keepends=True):
-        match = None if line.lstrip().startswith("#") else _WHERE.search(line)
-        if match:
-            at = offset + match.end()
-            return f"{text[:at]}\n  VALUES ({names}) {{ ({values}) }}{text[at:]}"
-        offset += len(line)
-    return text
-
-
 def example_value(description: str) -> str | None:
     """The first example a parameter's description gives (``… e.g. SSA, artemis`` → ``SSA``)."""
     match = _EXAMPLE.search(description)
@@ -81,7 +63,7 @@ def library_examples(layout: Layout) -> list[Example]:
     examples = []
     for query in library(layout):
         params = {name: example_value(text) for name, text in query.params.items()}
-        text = bound(query.text, {k: v for k, v in params.items() if v is not None})
+        text = with_values(query.text, {k: v for k, v in params.items() if v is not None})
         examples.append(Example(query.name, query.title, query.question, with_prefixes(text)))
     return examples
 
@@ -112,7 +94,7 @@ def entity_examples(lookup: Lookup, layout: Layout, page: EntityPage,
                 values[param] = value(page)
         if len(values) == len(query.params):
             examples.append(Example(query.name, f"{query.title}: {name}", query.question,
-                                    with_prefixes(bound(query.text, values))))
+                                    with_prefixes(with_values(query.text, values))))
     return examples
 
 
