@@ -46,6 +46,7 @@ class BuildResult:
     open: Callable[[], Dataset] = field(repr=False)
     registry: Registry | None = field(default=None, repr=False)
     store: ox.Store | None = field(default=None, repr=False)
+    store_location: Path | None = None  # the store's database folder (for the checks' workers)
     rdf: RdfFiles | None = field(default=None, repr=False)
     ontology_check: OntologyCheck | None = field(default=None, repr=False)
     inferred: list = field(default_factory=list)
@@ -149,7 +150,8 @@ def graph_into(layout: Layout, ontology: Graph, schema: Schema, folder: Path, sa
 
     return BuildResult(layout, ontology, schema, written.counts,
                        written.rdf.triples if written.rdf else _count_triples(store), opened,
-                       registry=written.registry, store=store, rdf=written.rdf)
+                       registry=written.registry, store=store, rdf=written.rdf,
+                       store_location=written.store.location)
 
 
 def _count_triples(store: ox.Store) -> int:
