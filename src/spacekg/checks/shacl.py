@@ -69,14 +69,16 @@ def twin_violations(store, shapes: Graph, folder: Path, location: Path | None = 
     """What the twins find in ``store`` (a pyoxigraph store whose default graph is the union of its
     named graphs): (focus, path, value, message) for each violation, rdflib terms or None.
     ``location``: the store's database folder, for the twins to run in worker processes."""
+    import pyoxigraph as ox
+
     from ..errors import SpacekgError
     from .answers import select_all
 
     found = []
     named = twins(folder)
     for path in named.values():  # a twin that does not parse is the project's error, named as such
-        try:
-            store.query(path.read_text(encoding="utf-8"), use_default_graph_as_union=True).variables
+        try:  # (on an empty store: Oxigraph evaluates a query as soon as it is given)
+            ox.Store().query(path.read_text(encoding="utf-8"), use_default_graph_as_union=True)
         except (SyntaxError, ValueError, OSError) as error:
             raise SpacekgError(f"{path.name}: the shape's SPARQL cannot run: {str(error).splitlines()[0][:300]}") from None
     answers = select_all(store, [path.read_text(encoding="utf-8") for path in named.values()], location)
