@@ -13,15 +13,15 @@ run: install
 	@echo
 	@echo "Open output/index.html in a browser (or output/spacekg.ttl in any RDF tool)."
 
-test: install-test system-deps
+test: system-deps install-test
 	$(BIN)/spacekg build --quiet
 	$(BIN)/python -m pytest
 
 build: install
 	$(BIN)/spacekg build
 
-install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install: $(VENV)/.installed node_modules/.installed
+install-test: $(VENV)/.installed-test node_modules/.installed
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,13 @@ $(VENV)/.installed: pyproject.toml
 
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# The browser libraries of the site (YASGUI, Oxigraph's WebAssembly build), exactly as the lockfile says;
+# their install scripts are not needed and not run.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory system-deps DEBIAN_PACKAGES="nodejs npm"
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 # Installs the Debian packages that are missing (needs root, as in CI); does nothing when all are there.
@@ -55,4 +62,4 @@ bench: install-test install-bench
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) output build dist src/*.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) node_modules output build dist src/*.egg-info .pytest_cache .hypothesis

@@ -1,8 +1,13 @@
 """Shared fixtures: the project layout, one build of the real corpus per test session, and a
-scratch copy of the project for tests that change the sources."""
+scratch copy of the project for tests that change the sources.
+
+SPACEKG_TEST_ROOT points the suite at another copy of the project (its ontology/, sources/ and
+queries/): tests/test_added_document.py runs the data checks on a copy with a document added.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -15,7 +20,7 @@ import pytest
 from spacekg.build import build
 from spacekg.paths import Layout
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(os.environ.get("SPACEKG_TEST_ROOT") or Path(__file__).resolve().parents[1]).resolve()
 
 
 @pytest.fixture(scope="session")

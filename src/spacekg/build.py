@@ -29,6 +29,7 @@ from .paths import Layout, new_build
 from .sources.registry import Registry
 from .store import STORE_FOLDER, exact_table, open_dataset
 from .stream import Counts, write_graph
+from .site.static import write_site
 from .views.write import write_views
 
 
@@ -54,6 +55,7 @@ class BuildResult:
     inferred: list = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     checks: dict = field(default_factory=dict)  # what each check found, for checks.json
+    texts: dict[str, str] = field(default_factory=dict)  # quoted document id → its text file
 
     @cached_property
     def dataset(self) -> Dataset:
@@ -152,7 +154,7 @@ def graph_into(layout: Layout, ontology: Graph, schema: Schema, folder: Path, sa
 
     return BuildResult(layout, ontology, schema, written.counts,
                        written.rdf.triples if written.rdf else _count_triples(store), opened,
-                       registry=written.registry, store=store, rdf=written.rdf,
+                       registry=written.registry, store=store, rdf=written.rdf, texts=written.texts,
                        store_location=written.store.location)
 
 
@@ -235,4 +237,5 @@ def _finish_files(result: BuildResult, layout: Layout, folder: Path, say, report
 STAGES: list[Callable[[BuildResult, Layout, Path, Callable[[str], None]], None]] = [
     *CHECKS,
     write_exports_and_views,
+    write_site,
 ]

@@ -149,6 +149,7 @@ class SKG(DefinedNamespace):
     realizedAs: URIRef
     realizes: URIRef
     reportedTo: URIRef
+    heldDuring: URIRef
     convenedBy: URIRef
     participant: URIRef
     participatedIn: URIRef
@@ -161,10 +162,16 @@ class SKG(DefinedNamespace):
     welcomed: URIRef
     agreed: URIRef
     mentionsAgreement: URIRef
+    sharedViewOn: URIRef
+    intended: URIRef
+    reportedCooperationIn: URIRef
+    covers: URIRef
+    approach: URIRef
 
     # Agreement properties
     agreementDate: URIRef
     entryIntoForceDate: URIRef
+    adReferendumDate: URIRef
     party: URIRef
     issuedBy: URIRef
     concerns: URIRef
@@ -178,6 +185,7 @@ class SKG(DefinedNamespace):
     militaryRank: URIRef
     locatedIn: URIRef
     operatedBy: URIRef
+    toBeLaunchedBy: URIRef
     abbreviation: URIRef
 
     # Source and statement properties

@@ -61,6 +61,7 @@ class Written:
     store: StoreWriter
     registry: Registry
     counts: Counts
+    texts: dict[str, str] = field(default_factory=dict)  # quoted document id → its text file (for the site)
 
 
 @dataclass
@@ -97,6 +98,7 @@ def write_graph(layout: Layout, ontology: Graph, schema: Schema, folder: Path,
         documents = Spool(spool_folder / "documents")
         spans: list[Span] = []
         known, mirrors = set(), []  # document ids, and the records that say they mirror one
+        texts: dict[str, str] = {}
         jobs = [("registry", span) for registry_file in found for span in registry_file.spans]
         jobs += [("document", path) for path in annotation_files(layout)]
         for kind, found_problems, result in parallel.stream_jobs(_first_pass, jobs, is_parallel, batch=4,
@@ -109,6 +111,8 @@ def write_graph(layout: Layout, ontology: Graph, schema: Schema, folder: Path,
                 spans.append(documents.add_pickled(data))
                 shared.standings.add(claims)
                 known.add(document.id)
+                if document.text_file is not None:
+                    texts[document.id] = document.text_file
                 if document.mirror_of is not None:
                     mirrors.append(document)
                 counts.documents += 1
@@ -128,7 +132,7 @@ def write_graph(layout: Layout, ontology: Graph, schema: Schema, folder: Path,
             rdf.close()
         store.abandon()
         raise
-    return Written(rdf, store, registry, counts)
+    return Written(rdf, store, registry, counts, texts)
 
 
 def _emitter(rdf: RdfFiles | None, store: StoreWriter) -> Callable[[Piece], None]:

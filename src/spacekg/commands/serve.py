@@ -7,8 +7,9 @@ CONNECTIONS = 512  # open connections at most; more get 503 (with the body limit
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "serve", help="answer SPARQL queries over HTTP (read-only SPARQL 1.1 Protocol endpoint)",
-        description="Serve the built graph at http://HOST:PORT/sparql (the asserted graphs) and "
+        "serve", help="browse the graph and answer SPARQL queries over HTTP (pages, query editor, read-only endpoint)",
+        description="Serve the site of the built graph at http://HOST:PORT/ (a page for every IRI, by content "
+                    "negotiation; the query editor at /query) and the graph at http://HOST:PORT/sparql (the asserted graphs) and "
                     "/sparql/inferred (with the inferred graph): GET or POST queries, results by the Accept "
                     "header, the service description at GET /sparql. Updates are refused. A new build is "
                     "picked up without a restart.")
@@ -35,8 +36,9 @@ def run(args, layout) -> int:
             raise SpacekgError(f"--{name.replace('_', '-')} must be positive, not {value:g}")
     check_built(layout)  # fails early with a clear message when nothing is built
     application = app(layout, args.timeout, workers=args.workers, max_body=args.max_body or MAX_BODY)
-    print(f"serving {layout.relative(layout.output)}/store at http://{args.host}:{args.port}/sparql "
-          f"(read-only; Ctrl-C stops)", flush=True)
+    url = f"http://{args.host}:{args.port}/"
+    print(f"serving {layout.relative(layout.output)}/store at {url} (pages, query editor at {url}query, "
+          f"SPARQL endpoint at {url}sparql; read-only; Ctrl-C stops)", flush=True)
     uvicorn.run(application, host=args.host, port=args.port, log_level="warning", access_log=False,
                 limit_concurrency=CONNECTIONS)
     return 0

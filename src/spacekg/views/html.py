@@ -25,7 +25,7 @@ from markupsafe import Markup
 from pyvis.network import Network
 
 from ..errors import SpacekgError
-from .labels import fonts, label_limit
+from .labels import fonts, label_limit, landmarks
 from ..namespaces import COMPREHENSIVE_DIALOGUE
 from .network import BY_NAME, CATEGORIES, display_label, edge_tooltip, node_tooltip, short_id
 
@@ -33,6 +33,8 @@ TEMPLATES = Path(__file__).parent / "templates"
 VIS = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
 LAYOUT_SEED = 20130828  # any fixed number: the same graph always gets the same picture
 PYTHON_LAYOUT_LIMIT = 1000  # above this many nodes the browser lays the graph out
+RING_LANDMARKS = 4  # a part with at least this many landmarks is laid out around their ring
+RING_SHARE = 0.7  # the ring's radius, as a share of the part's extent
 WHOLE_AT_START = 30  # a graph of at most this many nodes opens whole, a larger one around a node
 # What would make a page load something from the network (a link a reader follows does not).
 REMOTE = re.compile(r"""<(?:script|link|img|iframe|embed|object|source|audio|video|track|image|use)\b[^>]*"""
@@ -49,9 +51,29 @@ def _connected_parts(network: nx.MultiDiGraph) -> tuple[nx.Graph, list[list[str]
     return simple, parts
 
 
+def _around_landmarks(network: nx.MultiDiGraph, graph: nx.Graph, layout: dict, k: float) -> dict:
+    """The layout of a connected part laid out again with its landmarks (the held meetings of the
+    Dialogue, see labels.landmarks) fixed on a ring in order of date, clockwise from the top, so that
+    their large labels stand apart; what links to one meeting only settles near it, what links to
+    every meeting in the middle. Scaled back to the extent of the first layout."""
+    marks = sorted((m for m in landmarks(network) if m in graph), key=lambda m: (network.nodes[m].get("date", ""), m))
+    if len(marks) < RING_LANDMARKS:
+        return layout
+    extent = max(max(abs(x), abs(y)) for x, y in layout.values())
+    radius = RING_SHARE * extent
+    start = dict(layout)
+    for number, mark in enumerate(marks):
+        angle = 2 * math.pi * number / len(marks)  # the page's y axis points down: the first at the top
+        start[mark] = (radius * math.sin(angle), -radius * math.cos(angle))
+    again = nx.spring_layout(graph, pos=start, fixed=marks, seed=LAYOUT_SEED, k=k, iterations=150)
+    shrink = extent / max(max(abs(x), abs(y)) for x, y in again.values())
+    return {node: (x * shrink, y * shrink) for node, (x, y) in again.items()}
+
+
 def positions(network: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
-    """Seeded force-directed positions in pixels: the largest connected part in the middle, the
-    small parts (often single nodes) in rows below it; rounded so that the output is stable."""
+    """Seeded force-directed positions in pixels: the largest connected part in the middle (around
+    the ring of its landmarks, if it has some), the small parts (often single nodes) in rows below
+    it; rounded so that the output is stable."""
     simple, parts = _connected_parts(network)
     where: dict[str, tuple[float, float]] = {}
     bottom = 0.0
@@ -64,6 +86,8 @@ def positions(network: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
             graph = simple.subgraph(part)
             layout = nx.spring_layout(graph, seed=LAYOUT_SEED, k=1.6 / math.sqrt(size),
                                       iterations=200 if size <= 500 else 80)
+            if number == 0:
+                layout = _around_landmarks(network, graph, layout, 1.6 / math.sqrt(size))
         scale = 130 * math.sqrt(size) if size > 1 else 0.0
         placed = {node: (float(x) * scale, float(y) * scale) for node, (x, y) in layout.items()}
         width = 2 * scale + 160
@@ -267,8 +291,7 @@ def render(network: nx.MultiDiGraph, heading: str, note: str = "", index_link: s
         names=sorted({name for node, data in network.nodes(data=True)
                       for name in (data.get("label", ""), data.get("abbreviation", "")) if name}),
         meetings=_meeting_views(network), start=start,
-        documents=categories.count("document"), entities=len(categories) - categories.count("document"),
-        edge_count=network.number_of_edges(),
+        counts=header_counts(network),
         note=note, index_link=index_link, left_out=left_out,
     )
     net.templateEnv = env
@@ -277,6 +300,19 @@ def render(network: nx.MultiDiGraph, heading: str, note: str = "", index_link: s
     html = net.generate_html(name="graph.html", notebook=False)
     check_offline(html, "graph page")
     return html
+
+
+def header_counts(network: nx.MultiDiGraph) -> dict[str, int]:
+    """The numbers in the page's header: the entities and source documents of the graph; the links
+    between them when the page draws them all, else how many nodes and links it draws (an overview
+    carries the whole graph's counts in ``network.graph["drawn_from"]``)."""
+    categories = [data.get("category") for _, data in network.nodes(data=True)]
+    drawn = {"entities": len(categories) - categories.count("document"), "documents": categories.count("document")}
+    whole = network.graph.get("drawn_from")
+    if whole is None:
+        return {**drawn, "links": network.number_of_edges()}
+    return {"entities": whole["entities"], "documents": whole["documents"],
+            "drawn": network.number_of_nodes(), "drawn-links": network.number_of_edges()}
 
 
 def _json_for_script(value) -> str:

@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..paths import Layout
 from .html import TEMPLATES, check_offline
+from .overview import HOW_TO_SEE_MORE
 from .stats import betweenness_note
 
 DOWNLOADS = (("spacekg.ttl", "Turtle (all graphs merged)"), ("spacekg.trig", "TriG (named graphs)"),
@@ -101,7 +102,7 @@ def render_index(layout: Layout, folder: Path, source, stats: dict, counts: list
         present=", ".join(stats["present_at_every_meeting"]) or "none",
         organizations=stats["organizations"][:TOP_ORGANIZATIONS],
         more_organizations=max(0, len(stats["organizations"]) - TOP_ORGANIZATIONS),
-        queries=queries, skipped=skipped, graph_left_out=drawn.left_out, nodes=drawn.total,
+        queries=queries, skipped=skipped, drawn=drawn, how_to_see_more=HOW_TO_SEE_MORE, nodes=drawn.total,
     )
     check_offline(html, "index page")
     return html

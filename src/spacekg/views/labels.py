@@ -1,7 +1,9 @@
 """Which node labels of the graph page can be read when the whole graph is in view, and where.
 
 vis-network hides a label whose size on screen falls below a threshold, so with the whole graph in
-view only labels with a large font show. Meetings always get one; so do the HUBS most linked other
+view only labels with a large font show. The landmarks always get one: the held meetings of the
+Comprehensive Dialogue on Space (or, in a graph without them, every meeting); other meetings (plans,
+meetings of other series) get a medium font, like other events. So do the HUBS most linked other
 nodes (places, organizations, topics …), as long as their label fits. A label is drawn below its
 node, or above it (a negative vertical adjustment) when below it would cover another node or a
 label placed before; a hub whose label fits neither way keeps the ordinary small font (its label
@@ -15,7 +17,8 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 
-from .network import display_label
+from ..namespaces import COMPREHENSIVE_DIALOGUE
+from .network import display_label, short_id
 
 FONTS = {"meeting": 44, "document": 22, "event": 22}  # large labels for these categories
 HUB_FONT = 38
@@ -40,6 +43,14 @@ class Box:
         return (self.left - r < x) & (x < self.right + r) & (self.top - r < y) & (y < self.bottom + r)
 
 
+def landmarks(network: nx.MultiDiGraph) -> list[str]:
+    """The meetings whose labels are always large: the held meetings of the Dialogue, else every meeting."""
+    meetings = sorted(n for n, c in network.nodes(data="category") if c == "meeting")
+    series = short_id(COMPREHENSIVE_DIALOGUE)
+    held = [n for n in meetings if network.nodes[n].get("series") == series and network.nodes[n].get("status") == "Held"]
+    return held or meetings
+
+
 def label_limit(category: str) -> int:
     """How many characters a node's drawn label may have."""
     return 40 if category in FONTS else 28
@@ -54,7 +65,7 @@ def fonts(network: nx.MultiDiGraph, where: dict[str, tuple[float, float]], sizes
     nodes = np.array([(*where[n], sizes[n]) for n in order], dtype=float).reshape(-1, 3)
     index = {n: i for i, n in enumerate(order)}
     degree = dict(network.degree())
-    meetings = [n for n, c in network.nodes(data="category") if c == "meeting"]
+    meetings = landmarks(network)
     others = [n for n, c in network.nodes(data="category") if c not in FONTS]
     hubs = sorted(others, key=lambda n: (-degree[n], n))[:HUBS]
     for node in sorted(meetings, key=lambda n: (-degree[n], n)) + hubs:
@@ -75,7 +86,7 @@ def fonts(network: nx.MultiDiGraph, where: dict[str, tuple[float, float]], sizes
             chosen[node]["vadjust"] = -round(2 * sizes[node] + 2 * GAP + 1.5 * size, 1)
     for node, category in network.nodes(data="category"):
         if node not in chosen and category in FONTS:
-            chosen[node] = {"size": FONTS[category]}
+            chosen[node] = {"size": FONTS["event"] if category == "meeting" else FONTS[category]}
     return chosen
 
 

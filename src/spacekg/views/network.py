@@ -225,7 +225,8 @@ def _initials(label: str) -> str:
 def _node_data(context: _Context, node: str, about: dict[str, list]) -> dict:
     types = _iris(about.get(str(RDF.type), ()))
     category = context.classes.category(types)
-    label = _text(about.get(str(RDFS.label), ())) or _text(about.get(str(DCTERMS.title), ())) or short_id(node)
+    titles = about.get(str(DCTERMS.title), ())  # a record's title as published, in its own language
+    label = _text(about.get(str(RDFS.label), ())) or _text(titles) or _one(titles) or short_id(node)
     data = {
         "iri": node,
         "label": label,

@@ -1,7 +1,9 @@
 """Which nodes the views read when the graph is too large to draw whole (:func:`overview_of`).
 
-A graph of at most OVERVIEW_LIMIT nodes (entities and source documents) is drawn whole. A larger
-one is drawn around the series the project is about, the Comprehensive Dialogue on Space: the
+A graph of at most OVERVIEW_LIMIT nodes (entities and source documents) is drawn whole: the page
+opens around its latest meeting anyway, so the limit is about what the page can carry and lay out
+quickly, not about what a reader can take in at once. A larger one is drawn around the series the
+project is about, the Comprehensive Dialogue on Space: the
 series, then the nodes one link away from it (its meetings), then two links away, and so on,
 nearest first; within one distance, the nodes with the most links to the nearer ones come first,
 ties in order of id; at most OVERVIEW_LIMIT nodes. The statistics and pictures read the series'
@@ -22,7 +24,9 @@ from ..namespaces import COMPREHENSIVE_DIALOGUE
 from .network import all_nodes, build_network, english_values
 from .source import Source, is_member
 
-OVERVIEW_LIMIT = 250
+# networkx lays out fewer than 500 nodes with its dense solver (1–3 s for the 307 nodes of the corpus);
+# from 500 on its sparse one takes 10 s or more (benchmarks/views.py page 307 600 1000).
+OVERVIEW_LIMIT = 450
 HOW_TO_SEE_MORE = "draw any part with spacekg viz --focus NODE --depth N, or --meeting ID"
 
 # Links that are not drawn (see network.NOT_EDGES) or that lead to provenance nodes.
@@ -134,6 +138,14 @@ def overview_of(source: Source, limit: int | None = None) -> Overview:
         return Overview(network, network.number_of_nodes())
     series = str(COMPREHENSIVE_DIALOGUE)
     if not series_meetings(source):  # not this project's corpus
-        return Overview(build_network(source, nodes=all_nodes(source)[:limit]), total, "first in order of id")
+        return _part_of(source, build_network(source, nodes=all_nodes(source)[:limit]), "first in order of id")
     label = english_values(source, [series]).get(series, "Comprehensive Dialogue on Space")
-    return Overview(build_network(source, nodes=nearest(source, series, limit)), total, f"nearest to the {label}")
+    return _part_of(source, build_network(source, nodes=nearest(source, series, limit)), f"nearest to the {label}")
+
+
+def _part_of(source: Source, network: nx.MultiDiGraph, choice: str) -> Overview:
+    """The overview of ``network``, part of the graph of ``source``; the network carries the graph's
+    own counts (``network.graph["drawn_from"]``) for the page's header."""
+    counted = size(source)
+    network.graph["drawn_from"] = {"entities": counted.entities, "documents": counted.documents}
+    return Overview(network, counted.nodes, choice)

@@ -33,7 +33,8 @@ CO_CHAIR = str(SKG.coChairedBy)
 COUNTED = ("organizations that took part in a held meeting of the series or in one of its sessions, as "
            "participant, co-chair or organizer (skg:participant and its sub-properties), as queries/attendance.rq "
            "counts them")
-TOPIC_LINKS = (str(SKG.discussed), str(SKG.agreed), str(SKG.reaffirmed), str(SKG.welcomed))
+TOPIC_LINKS = (str(SKG.discussed), str(SKG.agreed), str(SKG.reaffirmed), str(SKG.welcomed),
+               str(SKG.sharedViewOn), str(SKG.intended), str(SKG.reportedCooperationIn))
 PART_LINKS = (str(SKG.partOf), str(SKG.hasPart))
 
 

@@ -25,15 +25,24 @@ def summary_counts(source, drawn) -> list:
     return list(graph_counts(source, keys).values())
 
 
+def write_graph_page(source, path: Path):
+    """graph.html: the whole graph, or the overview of a large one (returned: overview.Overview)."""
+    from .html import write_graph
+    from .overview import overview_of
+
+    drawn = overview_of(source)
+    write_graph(drawn.network, path, GRAPH_TITLE, note=drawn.note, index_link="index.html", left_out=drawn.left_out)
+    return drawn
+
+
 def write_views(result, layout, folder: Path, say: Callable[[str], None]) -> None:
     """Build stage: write every view into the staging folder."""
     from ..ingest import ONTOLOGY_GRAPH
     from ..namespaces import COMPREHENSIVE_DIALOGUE
-    from .html import write_graph
     from .index import render_index
     from .network import build_network, short_id
     from .ontology_docs import OntologyDocs
-    from .overview import overview_of, series_nodes
+    from .overview import series_nodes
     from .pictures import attendance_picture, timeline_picture
     from .source import open_source
     from .stats import compute, write_stats
@@ -42,9 +51,7 @@ def write_views(result, layout, folder: Path, say: Callable[[str], None]) -> Non
     docs = OntologyDocs(result.dataset.graph(ONTOLOGY_GRAPH), previous=layout.output / "ontology.html")
     try:
         source = open_source(result.dataset)
-        drawn = overview_of(source)
-        write_graph(drawn.network, folder / "graph.html", GRAPH_TITLE, note=drawn.note, index_link="index.html",
-                    left_out=drawn.left_out)
+        drawn = write_graph_page(source, folder / "graph.html")
         series = short_id(COMPREHENSIVE_DIALOGUE)
         network = drawn.network if drawn.whole else build_network(source, nodes=series_nodes(source))
         stats = compute(network, series)

@@ -30,9 +30,19 @@ function textWidth(text, size, bold) {
 }
 
 function wrap(text) {
+  // lines of at most the width of AROUND.wrap average characters; a word wider than that (a title in
+  // Japanese has no spaces) is cut between characters
+  var widest = AROUND.wrap * textWidth("abcdefghijklmnopqrstuvwxyz", AROUND.font) / 26;
   var lines = [], line = "";
   text.split(/\s+/).forEach(function (word) {
-    if (line && (line + " " + word).length > AROUND.wrap) { lines.push(line); line = word; }
+    while (textWidth(word, AROUND.font) > widest) {
+      var cut = 1;
+      while (cut < word.length && textWidth(word.slice(0, cut + 1), AROUND.font) <= widest) { cut++; }
+      if (line) { lines.push(line); line = ""; }
+      lines.push(word.slice(0, cut));
+      word = word.slice(cut);
+    }
+    if (line && textWidth(line + " " + word, AROUND.font) > widest) { lines.push(line); line = word; }
     else { line = line ? line + " " + word : word; }
   });
   if (line) { lines.push(line); }

@@ -1,0 +1,212 @@
+"""output/site/: the pages of `spacekg serve` as files that work from file://, with no server and no
+network, in one folder that can be copied anywhere.
+
+The build writes, with the same page code as the server (pages.py): the start page and the lists,
+a page per entity and per source document (the source reader, with its verbatim text), a page per
+claim and per quote, per named graph, the ontology's documentation, the interactive graph, the
+query editor (YASGUI, with Oxigraph's WebAssembly build and the graph itself embedded in scripts,
+so that queries run in the browser), each described node's Turtle, and the Turtle and TriG
+downloads.
+
+A large graph gets a site of bounded size, so that the build stays fast (a page of a much-named
+entity or document costs tens of milliseconds to read and render): with more than PAGE_LIMIT node
+pages in all, the site has LARGE_GRAPH_PAGES node pages: up to a quarter for the documents that
+the most claims rest on, the rest for the meetings of the Comprehensive Dialogue on Space (the
+start page lists them) and then the entities that the most claims name, and none per claim,
+quote or named graph (the entity pages and the readers show those); the lists name LIST_LIMIT entities each; the editor holds the graph only up to
+EDITOR_QUAD_LIMIT quads, and the downloads are copied only up to DOWNLOAD_LIMIT bytes. The
+start page says what is left out, and no link points at a page that is not there; `spacekg serve`
+has every page.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..ingest import INFERRED_GRAPH
+from ..namespaces import BASE, DOC, KG, PREFIXES
+from ..paths import Layout
+from ..views.source import open_source
+from . import assets, describe, home, pages
+from .lookup import Lookup
+from .urls import EDITOR, HOME, NOT_FOUND, page_file, path_of
+
+SITE_FOLDER = "site"
+PAGE_LIMIT = 5_000  # node pages (entities, documents, claims, quotes, graphs) of a site with every page;
+                    # the corpus has about 1,400
+LARGE_GRAPH_PAGES = 100  # node pages of the site of a larger graph
+LIST_LIMIT = 500  # entities named on each list page
+EDITOR_QUAD_LIMIT = 1_000_000  # about 60 MB of TriG for the browser to load
+DOWNLOAD_LIMIT = 20_000_000  # bytes of a download copied into the site
+BATCH = 500  # entities per batch of queries
+DOWNLOADS = (("spacekg.ttl", "Turtle (the asserted facts)"), ("spacekg.trig", "TriG (named graphs, inferred included)"))
+COPIED_VIEWS = ("ontology.html", "graph.html")
+
+
+def write_site(result, layout: Layout, folder: Path, say: Callable[[str], None]) -> None:
+    """Build stage: write output/site/ into the staging folder (after the views, whose pages it copies)."""
+    say(f"writing the site {layout.relative(layout.output / SITE_FOLDER)}/ (pages, source reader, query editor)")
+    target = folder / SITE_FOLDER
+    target.mkdir()
+    lookup = Lookup(open_source(result.dataset))
+    texts = {identifier: layout.root / text_file for identifier, text_file in result.texts.items()}
+    write(lookup, layout, target, texts, folder)
+    result.files.append(target)
+
+
+def write(lookup: Lookup, layout: Layout, target: Path, texts: dict[str, Path], built: Path) -> None:
+    """Every file of the site into ``target``; ``texts``: document id → its verbatim text;
+    ``built``: the folder with the build's other outputs (RDF files, ontology page, graph page)."""
+    site = pages.SiteContext(lookup, layout, served=False, list_limit=LIST_LIMIT)
+    entities, documents, claims, quotes, graphs = _nodes(lookup)
+    if len(entities) + len(documents) + len(claims) + len(quotes) + len(graphs) > PAGE_LIMIT:
+        named, resting = _most_named(lookup)
+        readers = resting[:LARGE_GRAPH_PAGES - LARGE_GRAPH_PAGES * 3 // 4]
+        meetings = [m.meeting.iri for m in home.meetings(lookup)]
+        meetings += [plan.iri for m in home.meetings(lookup) for plan in m.plans]
+        ranked = list(dict.fromkeys(meetings + named))
+        chosen = set(readers) | set(ranked[:LARGE_GRAPH_PAGES - len(readers)])
+        entities, documents = [e for e in entities if e in chosen], [d for d in documents if d in chosen]
+        site.left_out.append(f"This copy of the site has pages for {len(entities):,} entities (the meetings of the "
+                             f"Comprehensive Dialogue on Space and those that the most claims name) and the "
+                             f"{len(documents):,} source documents that the most claims rest on, and none "
+                             "for each of the "
+                             f"{len(claims):,} claims, {len(quotes):,} quotes and {len(graphs):,} named graphs (the "
+                             "entity pages and the source readers show them); `spacekg serve` has a page for every one.")
+        claims, quotes, graphs = [], [], []
+    site.available = {path_of(iri) for iri in [*entities, *documents, *claims, *quotes, *graphs, BASE + "ontology"]}
+    ontology = built / "ontology.html"
+    if ontology.is_file():
+        site.ontology_anchors = pages.ontology_anchors(ontology.read_text(encoding="utf-8"))
+
+    _copy_assets(target)
+    for name, _ in DOWNLOADS:
+        if (built / name).is_file() and (built / name).stat().st_size <= DOWNLOAD_LIMIT:
+            shutil.copyfile(built / name, target / name)
+        elif (built / name).is_file():
+            site.left_out.append(f"{name} ({file_size(built / name)}) is not copied here: it is in output/.")
+    for name in COPIED_VIEWS:
+        if (built / name).is_file():
+            shutil.copyfile(built / name, target / name)
+    _write_bytes(target / page_file("ontology", "ttl"),
+                 describe.serialize(describe.description(lookup.source, BASE + "ontology"), "ttl"))
+    for identifier, path in sorted(texts.items()):
+        if path.is_file() and path_of(str(DOC[identifier])) in site.available:
+            _write_bytes(target / "texts" / f"{identifier}.txt", path.read_bytes())
+
+    _write_editor(site, target, built)
+    for batch in _batches(entities):
+        _write_pages(target, pages.entity_html(site, batch), lookup)
+    for batch in _batches(documents):
+        _write_pages(target, {iri: pages.document_html(site, iri, _text(texts.get(iri[len(str(DOC)):])))
+                              for iri in batch}, lookup)
+    for batch in _batches(graphs):
+        found = {iri: pages.graph_html(site, iri) for iri in batch}
+        _write_pages(target, {iri: html for iri, html in found.items() if html is not None}, lookup)
+    for batch in _batches(claims, 2000):
+        _write_pages(target, pages.statement_pages(site, batch), lookup)
+    for batch in _batches(quotes, 2000):
+        _write_pages(target, pages.quote_pages(site, batch), lookup)
+    for section in home.SECTIONS:
+        _write_text(target / section.file, pages.list_page(site, section))
+    downloads = [(name, kind, file_size(target / name)) for name, kind in DOWNLOADS if (target / name).is_file()]
+    _write_text(target / HOME, pages.home_page(site, home.sources(lookup), downloads))
+    _write_text(target / NOT_FOUND, pages.not_found_html(site, NOT_FOUND, "this page", []))
+
+
+def _text(path: Path | None) -> str | None:
+    """A document's verbatim text (None for a cited record, or a text that is not there)."""
+    return path.read_text(encoding="utf-8") if path is not None and path.is_file() else None
+
+
+def _write_pages(target: Path, html: dict[str, str], lookup: Lookup) -> None:
+    """Nodes' pages (IRI → HTML) and their descriptions in Turtle (asked for all of them at once)."""
+    descriptions = describe.descriptions(lookup.source, html)
+    for iri, page in html.items():
+        path = path_of(iri)
+        _write_text(target / page_file(path), page)
+        _write_bytes(target / page_file(path, "ttl"), describe.serialize(descriptions[iri], "ttl"))
+
+
+def _write_editor(site: pages.SiteContext, target: Path, built: Path) -> None:
+    """The query editor, with Oxigraph and the graph embedded (or a page that says why not)."""
+    missing = assets.missing()
+    quads = len(site.lookup.source.store)
+    if missing or quads > EDITOR_QUAD_LIMIT:
+        problem = (str(assets.MissingLibraries(missing)) if missing else
+                   f"the graph's {quads:,} quads are more than a browser loads quickly ({EDITOR_QUAD_LIMIT:,}); "
+                   "query it with `spacekg serve` or `spacekg query`")
+        if missing:
+            print(f"warning: {problem}", file=sys.stderr)
+        site.left_out.append(f"The query editor is not included: {problem}.")
+        _write_text(target / EDITOR, pages.editor_missing_html(site, EDITOR, problem))
+        return
+    for name in assets.YASGUI_FILES:
+        _write_bytes(target / "assets" / "yasgui" / name, (assets.YASGUI / name).read_bytes())
+    _write_text(target / "assets" / "oxigraph-wasm.js", assets.wasm_script())
+    _write_text(target / "assets" / "graph-data.js", assets.graph_script(_asserted_trig(built / "spacekg.nq")))
+    _write_text(target / EDITOR, pages.editor_html(site, EDITOR, assets.oxigraph_module()))
+
+
+def _copy_assets(target: Path) -> None:
+    for path in sorted(assets.OWN.iterdir()):
+        if path.is_file():
+            _write_bytes(target / "assets" / path.name, path.read_bytes())
+
+
+def _asserted_trig(nquads: Path) -> str:
+    """The asserted named graphs (graph:inferred left out: the store does not hold it either) as TriG."""
+    inferred = ox.NamedNode(str(INFERRED_GRAPH))
+    quads = (q for q in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS) if q.graph_name != inferred)
+    prefixes = {name: str(namespace) for name, namespace in PREFIXES.items()}
+    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes).decode("utf-8")
+
+
+def _nodes(lookup: Lookup) -> tuple[list[str], ...]:
+    """The nodes that have pages: entities, source documents, claims, quotes, named graphs (sorted)."""
+    def iris(query: str) -> list[str]:
+        return sorted({row[0].value for row in lookup.source.select(query) if isinstance(row[0], ox.NamedNode)})
+    entities = iris(f"SELECT DISTINCT ?node WHERE {{ ?node a ?class FILTER(STRSTARTS(STR(?node), \"{KG}\")) }}")
+    documents = iris(f"SELECT DISTINCT ?entity WHERE {{ {home.DOCUMENTS.pattern()} }}")
+    claims = iris("SELECT ?node WHERE { ?node a skg:Statement }")
+    quotes = iris("SELECT ?node WHERE { ?node a oa:SpecificResource }")
+    graphs = sorted(g.value for g in lookup.source.store.named_graphs() if isinstance(g, ox.NamedNode))
+    return entities, documents, claims, quotes, graphs
+
+
+def _most_named(lookup: Lookup) -> tuple[list[str], list[str]]:
+    """The entities by the number of claims that name them (as subject or value), and the documents
+    by the number of claims that rest on them, most first (ties by IRI)."""
+    def ranked(pattern: str, namespace) -> list[str]:
+        rows = lookup.source.select(f"SELECT ?node (COUNT(?claim) AS ?claims) WHERE {{ ?claim a skg:Statement . "
+                                    f"{pattern} FILTER(isIRI(?node)) }} GROUP BY ?node")
+        counted = sorted((-int(count.value), node.value) for node, count in rows)
+        return [node for _, node in counted if node.startswith(str(namespace))]
+    return (ranked("{ ?claim rdf:subject ?node } UNION { ?claim rdf:object ?node }", KG),
+            ranked("?claim prov:wasDerivedFrom ?node", DOC))
+
+
+def _batches(items: list[str], size: int = BATCH) -> Iterable[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def file_size(path: Path) -> str:
+    """A file's size as a download link shows it."""
+    size = path.stat().st_size
+    return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{size / 1000:.0f} kB"
+
+
+def _write_text(path: Path, text: str) -> None:
+    _write_bytes(path, text.encode("utf-8"))
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    if not path.parent.is_dir():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
