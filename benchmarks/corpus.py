@@ -2,7 +2,8 @@
 
 Copy k of the corpus renames every entity (``jaxa`` → ``jaxa-k7``), every document
 (``cds1-joint-statement-2013`` → ``cds1-joint-statement-2013-k7``, with its own copy of the verbatim
-text) and every reference between them, so a corpus N times larger has N times the entities,
+text for a quoted document; a cited record, known by its ``url:``, has none) and every reference
+between them, so a corpus N times larger has N times the entities,
 documents, statements, facts and triples, each quote still found in its own text. Copy 0 is the
 real corpus unchanged. The ontology is shared.
 
@@ -25,8 +26,9 @@ except ImportError:  # pragma: no cover
 ROOT = Path(__file__).resolve().parents[1]
 # Keys whose values are never entity ids.
 ENTITY_TEXT_KEYS = {"id", "class", "label", "alt", "abbr", "ja", "description"}
-DOCUMENT_TEXT_KEYS = {"id", "text", "title", "kind", "issued", "note"}
-STATEMENT_TEXT_KEYS = {"id", "quote", "rank", "note"}
+DOCUMENT_TEXT_KEYS = {"id", "text", "url", "title", "language", "kind", "issued", "accessed", "authority",
+                      "mirrorOf", "note"}
+STATEMENT_TEXT_KEYS = {"id", "quote", "paraphrase", "rank", "note"}
 
 
 def generate(times: int, target: Path, source: Path = ROOT) -> Path:
@@ -50,9 +52,13 @@ def generate(times: int, target: Path, source: Path = ROOT) -> Path:
         header = data["document"]
         for k in range(times):
             doc_id = _renamed(header["id"], k)
-            text_name = f"{doc_id}.txt"
-            (target / "sources" / "texts" / text_name).write_bytes(texts[header["text"]])
-            copy = {"document": _refs(header, ids, k, DOCUMENT_TEXT_KEYS) | {"id": doc_id, "text": text_name},
+            renamed = {"id": doc_id}
+            if "text" in header:  # a quoted document: its own copy of the verbatim text
+                renamed["text"] = f"{doc_id}.txt"
+                (target / "sources" / "texts" / renamed["text"]).write_bytes(texts[header["text"]])
+            if "mirrorOf" in header:  # a cited record that mirrors another: that record's copy k
+                renamed["mirrorOf"] = _renamed(header["mirrorOf"], k)
+            copy = {"document": _refs(header, ids, k, DOCUMENT_TEXT_KEYS) | renamed,
                     "statements": [_refs(item, ids, k, STATEMENT_TEXT_KEYS) for item in data["statements"]]}
             _dump(copy, target / "sources" / "annotations" / f"{doc_id}.yaml")
     return target

@@ -73,6 +73,8 @@ def write_records(root: Path, folder: Path) -> dict[str, int]:
 
 def records(corpus) -> dict[str, list[dict]]:
     """The corpus as the mapping's records, by file name; every value is a string or a list of strings."""
+    from spacekg.namespaces import DOC, QUOTE, SKG
+
     out = {"entities.json": [], "entity-facts.json": [], "documents.json": [], "statements.json": [],
            "claims.json": []}
     for entity in corpus.entities.values():
@@ -83,19 +85,25 @@ def records(corpus) -> dict[str, list[dict]]:
                                      for f in entity.facts]
     for document in corpus.documents:
         issued = document.issued
+        accessed = document.accessed
         out["documents.json"].append(_present(
-            id=document.id, **{"class": str(document.klass)}, title=document.title,
+            id=document.id, **{"class": str(document.klass)}, title=document.title, language=document.language,
             creators=[str(c) for c in document.creators], publisher=document.publisher and str(document.publisher),
             issued=issued and str(issued), issued_datatype=issued and str(issued.datatype),
+            url=document.url, accessed=accessed and str(accessed), accessed_datatype=accessed and str(accessed.datatype),
+            authority=document.authority and str(document.authority),
+            mirror_of=document.mirror_of and str(DOC[document.mirror_of]),
             about=[str(a) for a in document.about], note=document.note))
     for s in corpus.statements:
         q = s.quote
-        if q is not None:  # a statement cited from a record has no quote anchor to map
+        if q is not None:  # a quoted statement: its quote anchor (a cited one has a paraphrase instead)
             out["statements.json"].append(dict(document=s.document, statement=s.id, exact=q.exact,
                                                prefix=q.prefix, suffix=q.suffix, start=str(q.start), end=str(q.end)))
+        evidence = (dict(evidence=str(SKG.CitedEvidence), paraphrase=s.paraphrase) if q is None
+                    else dict(evidence=str(SKG.QuotedEvidence), anchor=f"{QUOTE}{s.document}/{s.id}"))
         out["claims.json"] += [_present(
             document=s.document, statement=s.id, slug=f.slug, subject_iri=str(s.subject), property_iri=str(f.prop),
-            **_value(f.value), rank=str(s.rank), note=s.note) for f in s.facts]
+            **_value(f.value), rank=str(s.rank), note=s.note, **evidence) for f in s.facts]
     return out
 
 

@@ -58,7 +58,7 @@ def main() -> None:
             print(f"{name:<24}  over {args.limit:g} s", flush=True)
             continue
         if done.returncode:
-            print(f"{name:<24}  failed: {done.stderr.strip().splitlines()[-1]}", flush=True)
+            print(f"{name:<24}  failed: {(done.stderr.strip().splitlines() or [f'exit code {done.returncode}'])[-1]}", flush=True)
             continue
         found = json.loads(done.stdout)
         print(f"{name:<24}{found['median']:>9.3f}{found['fastest']:>9.3f}{found['rows']:>8}", flush=True)

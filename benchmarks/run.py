@@ -218,11 +218,11 @@ def report(results: dict, args, started: tuple, load_at_end: tuple) -> str:
               "which counts pages that forked workers share once in each of them) and summed proportional "
               "memory (PSS, shared pages split between their sharers).", "",
               "| size | statements | facts | triples | phases s | build s | build + checks s | checks s "
-              "| CPU s | triples/s | tree peak MB (RSS / PSS) | command s |",
+              "| CPU s | triples/s | tree peak MB (RSS / PSS) | command s (CPU s) |",
               "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for size, row in results.items():
         b = row.get("build", {"error": "–"})
-        command = _cell(row, "command", lambda c: _spread(c["total"], c))
+        command = _cell(row, "command", lambda c: f"{_spread(c['total'], c)} (CPU {c['cpu_s']:.1f})")
         if "error" in b:
             lines.append(f"| {size}× | {b['error']} |" + " |" * 9 + f" {command} |")
             continue

@@ -55,6 +55,9 @@ def test_every_ontology_term_of_the_mapping_exists():
 def test_the_records_carry_every_statement_and_fact(benchmark, corpus):
     records = benchmark.records(corpus)
     assert len(records["statements.json"]) == len([s for s in corpus.statements if not s.cited])
+    cited = [r for r in records["claims.json"] if r["evidence"] == str(SKG.CitedEvidence)]
+    assert all(r.get("paraphrase") and "anchor" not in r for r in cited)
+    assert all(r.get("anchor") and "paraphrase" not in r for r in records["claims.json"] if r not in cited)
     assert len(records["claims.json"]) == sum(len(s.facts) for s in corpus.statements)
     assert len(records["entities.json"]) == len(corpus.entities)
     assert len(records["documents.json"]) == len(corpus.documents)

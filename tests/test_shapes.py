@@ -146,3 +146,14 @@ def test_the_twins_find_what_pyshacl_finds(shapes, layout, case):
 
 def test_the_twins_find_nothing_in_the_built_graph(shapes, built):
     assert twin_findings(shapes, union_graph(built.dataset)) == set() == pyshacl_findings(shapes, union_graph(built.dataset))
+
+
+def test_a_twin_that_does_not_parse_is_named(shapes, tmp_path):
+    import pyoxigraph as ox
+
+    from spacekg.checks.shacl import twin_violations
+    from spacekg.errors import SpacekgError
+
+    (tmp_path / "Ordinal.rq").write_text("SELECT ?focus WHERE { ?focus ", encoding="utf-8")
+    with pytest.raises(SpacekgError, match="Ordinal.rq: the shape's SPARQL cannot run"):
+        twin_violations(ox.Store(), shapes, tmp_path)

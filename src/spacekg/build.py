@@ -9,6 +9,7 @@ leaves the previous one current and untouched.
 from __future__ import annotations
 
 import gc
+import os
 import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,6 +20,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
 from .checks.stages import STAGES as CHECKS, OntologyCheck
+from .errors import SpacekgError
 from .exports.rdf import RdfFiles, union_graph
 from .namespaces import SKG
 from .ontology import Schema, load_ontology
@@ -47,6 +49,7 @@ class BuildResult:
     open: Callable[[], Dataset] = field(repr=False)
     registry: Registry | None = field(default=None, repr=False)
     store: ox.Store | None = field(default=None, repr=False)
+    store_location: Path | None = None  # the store's database folder (for the checks' workers)
     rdf: RdfFiles | None = field(default=None, repr=False)
     ontology_check: OntologyCheck | None = field(default=None, repr=False)
     inferred: list = field(default_factory=list)
@@ -151,7 +154,8 @@ def graph_into(layout: Layout, ontology: Graph, schema: Schema, folder: Path, sa
 
     return BuildResult(layout, ontology, schema, written.counts,
                        written.rdf.triples if written.rdf else _count_triples(store), opened,
-                       registry=written.registry, store=store, rdf=written.rdf, texts=written.texts)
+                       registry=written.registry, store=store, rdf=written.rdf, texts=written.texts,
+                       store_location=written.store.location)
 
 
 def _count_triples(store: ox.Store) -> int:
@@ -183,10 +187,55 @@ def write_exports(result: BuildResult, layout: Layout, folder: Path, say: Callab
     result.files += result.rdf.finish(inferred)
 
 
+def write_exports_and_views(result: BuildResult, layout: Layout, folder: Path, say: Callable[[str], None]) -> None:
+    """Build stage: the RDF files are finished (the inferred triples, the compacted JSON-LD, rdflib's
+    Turtle of a small graph) in a forked child process while this one draws the views from the
+    store; the two write different files, so the bytes are those of one after the other."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    if len(os.sched_getaffinity(0)) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        write_exports(result, layout, folder, say)
+        write_views(result, layout, folder, say)
+        return
+    result.rdf.flush()  # nothing left in a buffer that both processes would write
+    failed, report = context.Pipe(duplex=False)
+    child = context.Process(target=_finish_files, args=(result, layout, folder, say, report), daemon=True)
+    child.start()
+    report.close()
+    try:
+        views = len(result.files)
+        write_views(result, layout, folder, say)
+        child.join()
+        try:
+            message = failed.recv() if failed.poll() else None
+        except EOFError:  # the child closed its end without a word: it finished
+            message = None
+        if child.exitcode != 0 or message:
+            raise SpacekgError(f"writing the RDF files failed: {message or f'exit code {child.exitcode}'}")
+        result.files[views:views] = list(result.rdf.paths.values())  # the order of a build in one process
+        result.rdf.close()  # (the child wrote and closed them; nothing is left to write here)
+    finally:
+        if child.is_alive():
+            child.kill()
+            child.join()
+        failed.close()
+
+
+def _finish_files(result: BuildResult, layout: Layout, folder: Path, say, report) -> None:
+    """In the forked child: finish the RDF files; a failure is sent back as its message."""
+    try:
+        write_exports(result, layout, folder, say)
+    except BaseException as error:  # noqa: BLE001 - reported to the parent, which raises it
+        report.send(str(error) or type(error).__name__)
+        raise SystemExit(1)
+    finally:
+        report.close()
+
+
 # The stages of a build after the graph is written, in order; each may add files to the build folder.
 STAGES: list[Callable[[BuildResult, Layout, Path, Callable[[str], None]], None]] = [
     *CHECKS,
-    write_exports,
-    write_views,
+    write_exports_and_views,
     write_site,
 ]

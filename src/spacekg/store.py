@@ -142,7 +142,8 @@ class StoreWriter:
         target = folder / STORE_FOLDER
         target.mkdir()
         self.folder = target
-        self.store = ox.Store(str(target / _DATABASE))
+        self.location = target / _DATABASE  # the database folder, which other processes may open read-only
+        self.store = ox.Store(str(self.location))
         self._exact = (target / _EXACT).open("wb")
         self._pending: list[bytes] = []
         self._count = 0

@@ -119,27 +119,35 @@ class Rules:
 
     # -- entailments -------------------------------------------------------------------------------
 
-    def entailments(self, store: ox.Store) -> list[tuple]:
-        """Every entailed triple about an entity or a document that is not asserted, sorted."""
+    def entailments(self, store: ox.Store, location=None) -> list[tuple]:
+        """Every entailed triple about an entity or a document that is not asserted, sorted.
+        ``location``: the store's database folder, for the queries to run in worker processes."""
+        from .answers import select_all
+
+        properties, classes = self.property_queries(), self.class_queries()
+        answers = select_all(store, [query for _, query in properties + classes], location)
         found = set()
-        for target, query in self.property_queries():
-            found |= {(row[0], target, row[1]) for row in _select(store, query)}
-        for target, query in self.class_queries():
-            found |= {(row[0], RDF.type, target) for row in _select(store, query)}
+        for (target, _), (_, rows) in zip(properties, answers[:len(properties)]):
+            found |= {(row[0], target, row[1]) for row in rows}
+        for (target, _), (_, rows) in zip(classes, answers[len(properties):]):
+            found |= {(row[0], RDF.type, target) for row in rows}
         return sorted(found)
 
     def property_queries(self) -> list[tuple[URIRef, str]]:
-        """For each object property, a query for its values implied by other triples."""
+        """For each object property, a query for its values implied by other triples.
+
+        The queries of the entailments first find the distinct candidates among the entities and
+        documents, then keep the typed ones and take away what is asserted with MINUS (one
+        anti-join on a hash table, where a NOT EXISTS would be evaluated again for every row)."""
         queries = []
         for target in sorted(self.object_properties):
             path = self._path(target)
             if path == f"<{target}>":
                 continue
             queries.append((target, f"""SELECT DISTINCT ?s ?o WHERE {{
-  ?s {path} ?o .
-  FILTER(isIRI(?o) && {_MEMBERS})
-  FILTER EXISTS {{ ?s a ?type }}
-  FILTER NOT EXISTS {{ ?s <{target}> ?o }}
+  {{ SELECT DISTINCT ?s ?o WHERE {{ ?s {path} ?o . FILTER(isIRI(?o) && {_MEMBERS}) }} }}
+  ?s a ?type .
+  MINUS {{ ?s <{target}> ?o }}
 }}"""))
         return queries
 
@@ -152,24 +160,27 @@ class Rules:
             if not patterns:
                 continue
             queries.append((target, f"""SELECT DISTINCT ?s WHERE {{
-  {" UNION ".join(patterns)}
-  FILTER({_MEMBERS})
-  FILTER EXISTS {{ ?s a ?type }}
-  FILTER NOT EXISTS {{ ?s a <{target}> }}
+  {{ SELECT DISTINCT ?s WHERE {{ {" UNION ".join(patterns)} FILTER({_MEMBERS}) }} }}
+  ?s a ?type .
+  MINUS {{ ?s a <{target}> }}
 }}"""))
         return queries
 
     # -- consistency -----------------------------------------------------------------------------
 
-    def clashes(self, store: ox.Store) -> list[Clash]:
+    def clashes(self, store: ox.Store, location=None) -> list[Clash]:
         """Every node in two disjoint classes, and every two values of a functional property
         known to differ (individuals declared different, or in disjoint classes; literals of
-        different values, dates aside)."""
-        found = []
-        for group in self.disjoint:
-            found += self._disjoint_clashes(store, group)
-        for prop in sorted(self.functional):
-            found += self._functional_clashes(store, prop)
+        different values, dates aside). ``location``: as for :meth:`entailments`."""
+        from .answers import select_all
+
+        disjoint = [query for group in self.disjoint if (query := self.disjoint_query(group))]
+        functional = sorted(self.functional)
+        answers = select_all(store, disjoint + [self.functional_query(prop) for prop in functional], location)
+        found = [Clash(node, URIRef(first), URIRef(second))
+                 for _, rows in answers[:len(disjoint)] for node, first, second in rows]
+        for prop, (_, rows) in zip(functional, answers[len(disjoint):]):
+            found += self._functional_clashes(store, prop, rows)
         return found
 
     def reasons(self, klass: URIRef) -> list[tuple[str, URIRef]]:
@@ -184,28 +195,33 @@ class Rules:
         """Graph patterns, each putting ?s in ``klass``."""
         return [pattern(kind, term, "?s") for kind, term in self.reasons(klass)]
 
-    def _disjoint_clashes(self, store: ox.Store, group: list[URIRef]) -> list[Clash]:
+    def disjoint_query(self, group: list[URIRef]) -> str | None:
+        """The query for the nodes in two classes of ``group``, or None if fewer than two of them
+        can have members."""
         branches = [f"{{ {' UNION '.join(self.membership(c))} BIND(<{c}> AS ?member) }}"
                     for c in group if self.membership(c)]
         if len(branches) < 2:
-            return []
-        query = f"""SELECT ?s (MIN(STR(?member)) AS ?first) (MAX(STR(?member)) AS ?second) WHERE {{
+            return None
+        return f"""SELECT ?s (MIN(STR(?member)) AS ?first) (MAX(STR(?member)) AS ?second) WHERE {{
   {" UNION ".join(branches)}
   FILTER({_MEMBERS})
 }} GROUP BY ?s HAVING (COUNT(DISTINCT ?member) > 1)"""
-        return [Clash(node, URIRef(first), URIRef(second)) for node, first, second in _select(store, query)]
 
-    def _functional_clashes(self, store: ox.Store, prop: URIRef) -> list[Clash]:
+    def functional_query(self, prop: URIRef) -> str:
+        """The query for the nodes with two different values of the functional ``prop``."""
         if prop in self.object_properties:
             path = self._path(prop) or f"<{prop}>"
         else:
             path = f"<{prop}>"
-        query = f"""SELECT DISTINCT ?s ?a ?b WHERE {{
+        return f"""SELECT DISTINCT ?s ?a ?b WHERE {{
   ?s {path} ?a, ?b .
   FILTER(!sameTerm(?a, ?b) && STR(?a) <= STR(?b))
 }}"""
+
+    def _functional_clashes(self, store: ox.Store, prop: URIRef, rows: list[tuple]) -> list[Clash]:
+        """The clashes among ``rows``, the answers of the functional-property query of ``prop``."""
         clashes = []
-        for node, a, b in _select(store, query):
+        for node, a, b in rows:
             if _is_date(a) or _is_date(b):
                 continue
             if isinstance(a, Literal) and isinstance(b, Literal):

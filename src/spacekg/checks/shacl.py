@@ -65,32 +65,37 @@ def twins(folder: Path) -> dict[str, Path]:
     return {path.stem: path for path in sorted(folder.glob("*.rq"))}
 
 
-def twin_violations(store, shapes: Graph, folder: Path) -> list[tuple]:
+def twin_violations(store, shapes: Graph, folder: Path, location: Path | None = None) -> list[tuple]:
     """What the twins find in ``store`` (a pyoxigraph store whose default graph is the union of its
-    named graphs): (focus, path, value, message) for each violation, rdflib terms or None."""
-    from oxrdflib._converter import from_ox
+    named graphs): (focus, path, value, message) for each violation, rdflib terms or None.
+    ``location``: the store's database folder, for the twins to run in worker processes."""
+    import pyoxigraph as ox
 
     from ..errors import SpacekgError
+    from .answers import select_all
 
     found = []
-    for name, path in twins(folder).items():
-        try:
-            solutions = store.query(path.read_text(encoding="utf-8"), use_default_graph_as_union=True)
+    named = twins(folder)
+    for path in named.values():  # a twin that does not parse is the project's error, named as such
+        try:  # (on an empty store: Oxigraph evaluates a query as soon as it is given)
+            ox.Store().query(path.read_text(encoding="utf-8"), use_default_graph_as_union=True)
         except (SyntaxError, ValueError, OSError) as error:
             raise SpacekgError(f"{path.name}: the shape's SPARQL cannot run: {str(error).splitlines()[0][:300]}") from None
-        names = [variable.value for variable in solutions.variables]
-        for solution in solutions:
-            row = dict(zip(names, (None if term is None else from_ox(term) for term in solution)))
+    answers = select_all(store, [path.read_text(encoding="utf-8") for path in named.values()], location)
+    for name, (names, rows) in zip(named, answers):
+        for values in rows:
+            row = dict(zip(names, values))
             message = shape_message(shapes, SHAPE[name], row.get("path"), row.get("constraint"))
             found.append((row["focus"], row.get("path"), row.get("value"), message))
     return found
 
 
-def shape_problems_in_store(store, shapes: Graph, folder: Path, origins, fallback: str) -> list[Problem]:
+def shape_problems_in_store(store, shapes: Graph, folder: Path, origins, fallback: str,
+                            location: Path | None = None) -> list[Problem]:
     """Every violation the twins find in ``store``, as problems at the file and line that
     produced the node."""
     problems = []
-    for focus, prop, value, message in twin_violations(store, shapes, folder):
+    for focus, prop, value, message in twin_violations(store, shapes, folder, location):
         where = origins.fact(focus, prop, value) if prop is not None and value is not None else origins.node(focus)
         detail = f" ({short(prop)} {short(value)})" if prop is not None and value is not None else ""
         problems.append(Problem(where.file if where else fallback, where.line if where else 0,

@@ -25,6 +25,7 @@ from typing import Callable
 
 from ..errors import Problem, SourceError, SpacekgError
 from ..paths import built
+from .answers import worth_workers
 from .rules import Clash, Rules
 from .shacl import load_shapes, shape_problems_in_store, twins
 from .violations import check_violations
@@ -135,14 +136,21 @@ STAGES: list[Callable] = [check_shapes, check_rules, check_ontology]
 def shape_problems(result, layout) -> list[Problem]:
     shapes = load_shapes(layout.shapes, layout.relative(layout.shapes))
     return shape_problems_in_store(result.store, shapes, layout.root / "ontology" / "shapes",
-                                   _locator(result, layout), layout.relative(layout.ontology))
+                                   _locator(result, layout), layout.relative(layout.ontology), _location(result))
 
 
 def rule_problems(result, layout) -> tuple[list[Problem], list]:
     rules = Rules.of(result.ontology)
-    clashes = rules.clashes(result.store)
+    clashes = rules.clashes(result.store, _location(result))
     problems = explain(clashes, rules, _locator(result, layout), result.store) if clashes else []
-    return problems, (rules.entailments(result.store) if not problems else [])
+    return problems, (rules.entailments(result.store, _location(result)) if not problems else [])
+
+
+def _location(result):
+    """The database folder of the build's store, for the checks' worker processes, when the graph
+    is large enough for them to pay (else None: the queries run in this process)."""
+    location = getattr(result, "store_location", None)
+    return location if location is not None and worth_workers(result.triples) else None
 
 
 def ontology_problems(result, layout) -> tuple[dict, list[Problem]]:

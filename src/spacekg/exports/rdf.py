@@ -162,6 +162,11 @@ class RdfFiles:
             _as_graph(triples).serialize(self.paths["spacekg.ttl"], format="turtle", encoding="utf-8")
         return list(self.paths.values())
 
+    def flush(self) -> None:
+        """Write out what the files hold in their buffers (before another process finishes them)."""
+        for file in self._files.values():
+            file.flush()
+
     def close(self) -> None:
         for file in self._files.values():
             file.close()

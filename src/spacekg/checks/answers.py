@@ -1,0 +1,58 @@
+"""The answers of many check queries on the store, on every core.
+
+Oxigraph evaluates a query in the calling thread and keeps Python's lock meanwhile, so the checks
+spread their queries over worker processes instead: each opens the database read-only (the build
+has finished writing it) and answers the queries it is handed. A store
+without a folder (in memory), a small graph or a single core gets them answered here, in order.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..parallel import workers
+
+# Below this many quads the queries take less time than starting the workers.
+PARALLEL_FROM = 200_000
+
+_STORE: ox.Store | None = None
+
+
+def select_all(store: ox.Store, queries: list[str], location: Path | None = None) -> list[tuple[list[str], list[tuple]]]:
+    """For each SELECT query, its variables and its rows (rdflib terms, None where unbound), in
+    the order of ``queries``; the default graph is the union of the named graphs.
+
+    ``location``: the database folder of ``store``, for worker processes to open read-only."""
+    count = min(workers(), len(queries))
+    if location is None or count < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [_answer(store, query) for query in queries]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_open,
+                             initargs=(str(location),)) as pool:
+        return list(pool.map(_answer_here, queries, chunksize=1))
+
+
+def worth_workers(quads: int) -> bool:
+    """Whether a store of ``quads`` quads is large enough for the workers to pay."""
+    return quads >= PARALLEL_FROM
+
+
+def _open(location: str) -> None:
+    global _STORE
+    _STORE = ox.Store.read_only(location)
+
+
+def _answer_here(query: str) -> tuple[list[str], list[tuple]]:
+    return _answer(_STORE, query)
+
+
+def _answer(store: ox.Store, query: str) -> tuple[list[str], list[tuple]]:
+    from oxrdflib._converter import from_ox
+
+    solutions = store.query(query, use_default_graph_as_union=True)
+    names = [variable.value for variable in solutions.variables]
+    return names, [tuple(None if term is None else from_ox(term) for term in solution) for solution in solutions]
