@@ -17,11 +17,10 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from spacekg.query import library, run, typed_value
+from spacekg.query import library, run, typed_value, with_values
 from spacekg.store import open_dataset
 
-from .stores import (ADMIN, QUERY_LIMIT, VIRTUOSO, normalized, sparql_rows, virtuoso_server, with_prefixes,
-                     with_values)
+from .stores import ADMIN, QUERY_LIMIT, VIRTUOSO, normalized, sparql_rows, virtuoso_server, with_prefixes
 
 PARAMS = {"ordinal": "7", "topic": "SSA"}  # values for parameterized library queries
 # rdflib's evaluator needs far more than QUERY_LIMIT on these (provenance: every asserted fact
