@@ -39,7 +39,7 @@ def named_graphs(dataset: Dataset) -> dict:
     """Graph name → graph, for the non-empty named graphs of a dataset."""
     graphs = {}
     for graph in dataset.graphs():
-        if len(graph) and graph.identifier != dataset.default_context.identifier:
+        if len(graph) and graph.identifier != dataset.default_graph.identifier:
             graphs[graph.identifier] = graph
     return graphs
 
