@@ -84,13 +84,19 @@ def stage_once(root: Path) -> dict:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def stage(root: Path, runs: int) -> dict:
+def _fresh_runs(command: str, root: Path, runs: int) -> list[dict]:
+    """``runs`` results of this script's ``command`` on ``root``, each in a process of its own."""
     results = []
     for _ in range(runs):
-        output = subprocess.run([sys.executable, __file__, "stage-once", str(root)], capture_output=True, text=True,
+        output = subprocess.run([sys.executable, __file__, command, str(root)], capture_output=True, text=True,
                                 check=True)
         results.append(json.loads(output.stdout))
         print(json.dumps(results[-1]), file=sys.stderr)
+    return results
+
+
+def stage(root: Path, runs: int) -> dict:
+    results = _fresh_runs("stage-once", root, runs)
     return {"runs": results, "median_seconds": statistics.median(r["seconds"] for r in results),
             "median_cpu_seconds": statistics.median(r["cpu_seconds"] for r in results)}
 
@@ -123,12 +129,7 @@ def build_once(root: Path) -> dict:
 
 
 def build(root: Path, runs: int) -> dict:
-    results = []
-    for _ in range(runs):
-        output = subprocess.run([sys.executable, __file__, "build-once", str(root)], capture_output=True, text=True,
-                                check=True)
-        results.append(json.loads(output.stdout))
-        print(json.dumps(results[-1]), file=sys.stderr)
+    results = _fresh_runs("build-once", root, runs)
     return {"runs": results,
             "median_site_cpu_seconds": statistics.median(r["parts"]["write_site"]["cpu_seconds"] for r in results),
             "median_build_cpu_seconds": statistics.median(r["whole build"]["cpu_seconds"] for r in results),
