@@ -9,7 +9,6 @@ leaves the previous one current and untouched.
 from __future__ import annotations
 
 import gc
-import os
 import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -25,6 +24,7 @@ from .exports.rdf import RdfFiles, union_graph
 from .namespaces import SKG
 from .ontology import Schema, load_ontology
 from .oxigraph import ExactOxigraphStore, dataset_over, to_oxigraph
+from .parallel import workers
 from .paths import Layout, new_build
 from .sources.registry import Registry
 from .store import STORE_FOLDER, exact_table, open_dataset
@@ -193,11 +193,11 @@ def write_exports_and_views(result: BuildResult, layout: Layout, folder: Path, s
     store; the two write different files, so the bytes are those of one after the other."""
     import multiprocessing
 
-    context = multiprocessing.get_context("fork")
-    if len(os.sched_getaffinity(0)) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers() < 2 or "fork" not in multiprocessing.get_all_start_methods():
         write_exports(result, layout, folder, say)
         write_views(result, layout, folder, say)
         return
+    context = multiprocessing.get_context("fork")
     result.rdf.flush()  # nothing left in a buffer that both processes would write
     failed, report = context.Pipe(duplex=False)
     child = context.Process(target=_finish_files, args=(result, layout, folder, say, report), daemon=True)
