@@ -121,6 +121,7 @@ def build_once(root: Path) -> dict:
     building.read_sources = timed("read sources", building.read_sources)
     building.write_graph = timed("ingest: N-Quads, N-Triples, store", building.write_graph)
     building.STAGES[:] = [timed(stage.__name__, stage) for stage in building.STAGES]
+    building.write_site = timed("write_site", building.write_site)  # inside the stage write_outputs
     started, cpu = time.perf_counter(), _cpu()
     building.build(Layout(root), say=lambda _: None)
     total = {"seconds": round(time.perf_counter() - started, 2), "cpu_seconds": round(_cpu() - cpu, 2)}

@@ -30,7 +30,7 @@ from .sources.registry import Registry
 from .store import STORE_FOLDER, exact_table, open_dataset
 from .stream import Counts, write_graph
 from .site.static import write_site
-from .views.write import write_views
+from .views.write import VIEW_FILES, write_ontology_page, write_views
 
 
 @dataclass
@@ -183,38 +183,54 @@ def check_in_scratch(layout: Layout, say: Callable[[str], None], check: Callable
 
 def write_exports(result: BuildResult, layout: Layout, folder: Path, say: Callable[[str], None]) -> None:
     say("finishing the RDF files")
-    inferred = [ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in result.inferred]
-    result.files += result.rdf.finish(inferred)
+    result.files += result.rdf.finish(_inferred(result))
 
 
-def write_exports_and_views(result: BuildResult, layout: Layout, folder: Path, say: Callable[[str], None]) -> None:
-    """Build stage: the RDF files are finished (the inferred triples, the compacted JSON-LD, rdflib's
-    Turtle of a small graph) in a forked child process while this one draws the views from the
-    store; the two write different files, so the bytes are those of one after the other."""
+def _inferred(result: BuildResult) -> list[ox.Triple]:
+    return [ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in result.inferred]
+
+
+def write_outputs(result: BuildResult, layout: Layout, folder: Path, say: Callable[[str], None]) -> None:
+    """Build stage: the RDF files, the views and the site. On two cores or more the work is shared
+    with a forked child process: it rewrites the Turtle of a small graph and draws the views from
+    the store (opened read-only), while this one compacts the JSON-LD and writes the ontology page
+    and the site, which then copies the child's files. The two write different files: the bytes
+    are those of a build in one process."""
     import multiprocessing
 
-    if workers() < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers() < 2 or "fork" not in multiprocessing.get_all_start_methods() or result.store_location is None:
         write_exports(result, layout, folder, say)
         write_views(result, layout, folder, say)
+        write_site(result, layout, folder, say)
         return
+    say("finishing the RDF files")
+    result.rdf.close_streams(_inferred(result))
     context = multiprocessing.get_context("fork")
-    result.rdf.flush()  # nothing left in a buffer that both processes would write
+    compacted = context.Event()
     failed, report = context.Pipe(duplex=False)
-    child = context.Process(target=_finish_files, args=(result, layout, folder, say, report), daemon=True)
+    child = context.Process(target=_turtle_and_views, args=(result, layout, folder, say, compacted, report),
+                            daemon=True)
     child.start()
     report.close()
-    try:
-        views = len(result.files)
-        write_views(result, layout, folder, say)
+    own = len(result.files)
+
+    def child_done() -> None:
         child.join()
         try:
             message = failed.recv() if failed.poll() else None
         except EOFError:  # the child closed its end without a word: it finished
             message = None
         if child.exitcode != 0 or message:
-            raise SpacekgError(f"writing the RDF files failed: {message or f'exit code {child.exitcode}'}")
-        result.files[views:views] = list(result.rdf.paths.values())  # the order of a build in one process
-        result.rdf.close()  # (the child wrote and closed them; nothing is left to write here)
+            raise SpacekgError(f"drawing the views failed: {message or f'exit code {child.exitcode}'}")
+
+    try:
+        result.rdf.compact_jsonld()
+        compacted.set()
+        write_ontology_page(result, layout, folder)
+        write_site(result, layout, folder, say, ready=child_done)
+        child_done()
+        # the order of a build in one process: RDF files, views, site
+        result.files[own:own] = list(result.rdf.paths.values()) + [folder / name for name in VIEW_FILES]
     finally:
         if child.is_alive():
             child.kill()
@@ -222,10 +238,16 @@ def write_exports_and_views(result: BuildResult, layout: Layout, folder: Path, s
         failed.close()
 
 
-def _finish_files(result: BuildResult, layout: Layout, folder: Path, say, report) -> None:
-    """In the forked child: finish the RDF files; a failure is sent back as its message."""
+def _turtle_and_views(result: BuildResult, layout: Layout, folder: Path, say, compacted, report) -> None:
+    """In the forked child: rewrite the Turtle and draw the views (all but the ontology page) from
+    the store opened anew, read-only, the index page once the JSON-LD is ``compacted``; a failure
+    is sent back as its message."""
     try:
-        write_exports(result, layout, folder, say)
+        store = ox.Store.read_only(str(result.store_location))
+        exact = exact_table(folder / STORE_FOLDER)
+        result.__dict__["dataset"] = dataset_over(ExactOxigraphStore(store, exact=exact, read_only=True))
+        result.rdf.rewrite_turtle()
+        write_views(result, layout, folder, say, ontology_page=False, ready=compacted.wait)
     except BaseException as error:  # noqa: BLE001 - reported to the parent, which raises it
         report.send(str(error) or type(error).__name__)
         raise SystemExit(1)
@@ -236,6 +258,5 @@ def _finish_files(result: BuildResult, layout: Layout, folder: Path, say, report
 # The stages of a build after the graph is written, in order; each may add files to the build folder.
 STAGES: list[Callable[[BuildResult, Layout, Path, Callable[[str], None]], None]] = [
     *CHECKS,
-    write_exports_and_views,
-    write_site,
+    write_outputs,
 ]

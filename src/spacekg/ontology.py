@@ -7,11 +7,11 @@ from pathlib import Path
 
 from rdflib import BNode, Graph, URIRef
 from rdflib.collection import Collection
-from rdflib.compare import to_canonical_graph
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from .errors import SpacekgError
 from .namespaces import SKG, make_graph
+from .oxigraph import canonical_triples
 
 DATE_TYPES = frozenset({XSD.date, XSD.gYearMonth, XSD.gYear})
 # The ontology's datatype of dates (defined there as any literal, to stay in OWL 2 DL): a value of
@@ -38,7 +38,7 @@ def read_turtle(path: Path, what: str, shown: str | None = None) -> Graph:
 def load_ontology(path: Path) -> Graph:
     """Parse ontology/spacekg.ttl; blank nodes get stable labels so that exports are byte-identical."""
     graph = make_graph()
-    for triple in to_canonical_graph(read_turtle(path, "the ontology")):
+    for triple in canonical_triples(read_turtle(path, "the ontology")):
         graph.add(triple)
     return graph
 

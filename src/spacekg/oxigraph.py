@@ -45,6 +45,15 @@ def to_oxigraph(term):
     raise TypeError(f"not an RDF term: {term!r}")
 
 
+def canonical_triples(triples: Iterable[tuple]) -> Iterator[tuple]:
+    """rdflib triples with their blank nodes relabelled by RDF Canonicalization (RDFC-1.0), so
+    that the same graph gives the same labels however it was read."""
+    dataset = ox.Dataset(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in triples)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    for quad in dataset:
+        yield from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)
+
+
 def rewritten(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     """The quads whose object literal Oxigraph would store under another datatype."""
     return [q for q in quads if type(q.object) is ox.Literal and q.object.datatype in STORED_AS]

@@ -150,17 +150,30 @@ class RdfFiles:
                 self.triples += len(lines)
 
     def finish(self, inferred: list[ox.Triple] = ()) -> list[Path]:
-        """Write graph:inferred to its own TriG file and close every file; returns their paths."""
+        """Write graph:inferred to its own TriG file, close every file and rewrite those of a small
+        graph (:meth:`close_streams`, :meth:`compact_jsonld`, :meth:`rewrite_turtle`); returns their paths."""
+        self.close_streams(inferred)
+        self.compact_jsonld()
+        self.rewrite_turtle()
+        return list(self.paths.values())
+
+    def close_streams(self, inferred: list[ox.Triple] = ()) -> None:
+        """Write graph:inferred to its own TriG file and close every file."""
         ox.serialize((ox.Quad(t.subject, t.predicate, t.object, _INFERRED) for t in inferred),
                      str(self.paths[INFERRED_FILE]), ox.RdfFormat.TRIG, prefixes=EXPORT_PREFIXES)
         self._files["spacekg.jsonld"].write(b"]\n")
         self.close()
-        if self.triples <= COMPACTED_UP_TO:  # else JSON-LD stays expanded, without a context
+
+    def compact_jsonld(self) -> None:
+        """A small graph's JSON-LD rewritten compacted (a large one's stays expanded, without a context)."""
+        if self.triples <= COMPACTED_UP_TO:
             write_jsonld(self.paths["spacekg.nq"], self.paths["spacekg.jsonld"], self._context)
+
+    def rewrite_turtle(self) -> None:
+        """A small graph's Turtle rewritten by rdflib (see the module docstring)."""
         if self.triples <= LARGE:  # blank nodes keep their labels, which rdflib orders them by
             triples = ox.parse(path=str(self.paths["spacekg.nt"]), format=ox.RdfFormat.N_TRIPLES, lenient=True)
             _as_graph(triples).serialize(self.paths["spacekg.ttl"], format="turtle", encoding="utf-8")
-        return list(self.paths.values())
 
     def flush(self) -> None:
         """Write out what the files hold in their buffers (before another process finishes them)."""

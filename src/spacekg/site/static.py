@@ -48,20 +48,25 @@ DOWNLOADS = (("spacekg.ttl", "Turtle (the asserted facts)"), ("spacekg.trig", "T
 COPIED_VIEWS = ("ontology.html", "graph.html")
 
 
-def write_site(result, layout: Layout, folder: Path, say: Callable[[str], None]) -> None:
-    """Build stage: write output/site/ into the staging folder (after the views, whose pages it copies)."""
+def write_site(result, layout: Layout, folder: Path, say: Callable[[str], None],
+               ready: Callable[[], None] = lambda: None) -> None:
+    """Build stage: write output/site/ into the staging folder. The site copies the build's RDF
+    files and graph page, and reads the ontology page's anchors: ontology.html must be there, and
+    ``ready()`` returns once the others are (they may be written meanwhile by another process)."""
     say(f"writing the site {layout.relative(layout.output / SITE_FOLDER)}/ (pages, source reader, query editor)")
     target = folder / SITE_FOLDER
     target.mkdir()
     lookup = Lookup(open_source(result.dataset))
     texts = {identifier: layout.root / text_file for identifier, text_file in result.texts.items()}
-    write(lookup, layout, target, texts, folder)
+    write(lookup, layout, target, texts, folder, ready)
     result.files.append(target)
 
 
-def write(lookup: Lookup, layout: Layout, target: Path, texts: dict[str, Path], built: Path) -> None:
+def write(lookup: Lookup, layout: Layout, target: Path, texts: dict[str, Path], built: Path,
+          ready: Callable[[], None] = lambda: None) -> None:
     """Every file of the site into ``target``; ``texts``: document id → its verbatim text;
-    ``built``: the folder with the build's other outputs (RDF files, ontology page, graph page)."""
+    ``built``: the folder with the build's other outputs (RDF files, ontology page, graph page),
+    complete once ``ready()`` returns."""
     site = pages.SiteContext(lookup, layout, served=False, list_limit=LIST_LIMIT)
     entities, documents, claims, quotes, graphs = _nodes(lookup)
     if len(entities) + len(documents) + len(claims) + len(quotes) + len(graphs) > PAGE_LIMIT:
@@ -85,14 +90,6 @@ def write(lookup: Lookup, layout: Layout, target: Path, texts: dict[str, Path], 
         site.ontology_anchors = pages.ontology_anchors(ontology.read_text(encoding="utf-8"))
 
     _copy_assets(target)
-    for name, _ in DOWNLOADS:
-        if (built / name).is_file() and (built / name).stat().st_size <= DOWNLOAD_LIMIT:
-            shutil.copyfile(built / name, target / name)
-        elif (built / name).is_file():
-            site.left_out.append(f"{name} ({file_size(built / name)}) is not copied here: it is in output/.")
-    for name in COPIED_VIEWS:
-        if (built / name).is_file():
-            shutil.copyfile(built / name, target / name)
     _write_bytes(target / page_file("ontology", "ttl"),
                  describe.serialize(describe.description(lookup.source, BASE + "ontology"), "ttl"))
     for identifier, path in sorted(texts.items()):
@@ -114,6 +111,16 @@ def write(lookup: Lookup, layout: Layout, target: Path, texts: dict[str, Path], 
         _write_pages(target, pages.quote_pages(site, batch), lookup)
     for section in home.SECTIONS:
         _write_text(target / section.file, pages.list_page(site, section))
+
+    ready()
+    for name, _ in DOWNLOADS:
+        if (built / name).is_file() and (built / name).stat().st_size <= DOWNLOAD_LIMIT:
+            shutil.copyfile(built / name, target / name)
+        elif (built / name).is_file():
+            site.left_out.append(f"{name} ({file_size(built / name)}) is not copied here: it is in output/.")
+    for name in COPIED_VIEWS:
+        if (built / name).is_file():
+            shutil.copyfile(built / name, target / name)
     downloads = [(name, kind, file_size(target / name)) for name, kind in DOWNLOADS if (target / name).is_file()]
     _write_text(target / HOME, pages.home_page(site, home.sources(lookup), downloads))
     _write_text(target / NOT_FOUND, pages.not_found_html(site, NOT_FOUND, "this page", []))

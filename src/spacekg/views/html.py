@@ -35,6 +35,9 @@ LAYOUT_SEED = 20130828  # any fixed number: the same graph always gets the same 
 PYTHON_LAYOUT_LIMIT = 1000  # above this many nodes the browser lays the graph out
 RING_LANDMARKS = 4  # a part with at least this many landmarks is laid out around their ring
 RING_SHARE = 0.7  # the ring's radius, as a share of the part's extent
+# Steps of the force-directed layout: the first draft of a part (a start, when a ring follows),
+# and the layout around the ring.
+FIRST_ITERATIONS, RING_ITERATIONS = 40, 100
 WHOLE_AT_START = 30  # a graph of at most this many nodes opens whole, a larger one around a node
 # What would make a page load something from the network (a link a reader follows does not).
 REMOTE = re.compile(r"""<(?:script|link|img|iframe|embed|object|source|audio|video|track|image|use)\b[^>]*"""
@@ -65,7 +68,7 @@ def _around_landmarks(network: nx.MultiDiGraph, graph: nx.Graph, layout: dict, k
     for number, mark in enumerate(marks):
         angle = 2 * math.pi * number / len(marks)  # the page's y axis points down: the first at the top
         start[mark] = (radius * math.sin(angle), -radius * math.cos(angle))
-    again = nx.spring_layout(graph, pos=start, fixed=marks, seed=LAYOUT_SEED, k=k, iterations=150)
+    again = nx.spring_layout(graph, pos=start, fixed=marks, seed=LAYOUT_SEED, k=k, iterations=RING_ITERATIONS)
     shrink = extent / max(max(abs(x), abs(y)) for x, y in again.values())
     return {node: (x * shrink, y * shrink) for node, (x, y) in again.items()}
 
@@ -85,7 +88,7 @@ def positions(network: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
         else:
             graph = simple.subgraph(part)
             layout = nx.spring_layout(graph, seed=LAYOUT_SEED, k=1.6 / math.sqrt(size),
-                                      iterations=200 if size <= 500 else 80)
+                                      iterations=FIRST_ITERATIONS if size <= 500 else 80)
             if number == 0:
                 layout = _around_landmarks(network, graph, layout, 1.6 / math.sqrt(size))
         scale = 130 * math.sqrt(size) if size > 1 else 0.0

@@ -144,10 +144,10 @@ def pylode_input(ontology: Graph) -> bytes:
     bytes for the same triples (a store hands out new blank node labels on every load, so they
     are replaced by canonical ones)."""
     from rdflib import Literal
-    from rdflib.compare import to_canonical_graph
     from rdflib.namespace import OWL, RDF, SKOS
 
     from ..namespaces import ONTOLOGY_IRI, SKG, make_graph
+    from ..oxigraph import canonical_triples
 
     own = str(SKG._NS)
     declarations = {OWL[name] for name in _DECLARATIONS}
@@ -163,7 +163,10 @@ def pylode_input(ontology: Graph) -> bytes:
         documented.add((s_, p_, o))
     documented.add((ONTOLOGY_IRI, URIRef(VANN + "preferredNamespaceUri"), Literal(own)))
     documented.add((ONTOLOGY_IRI, URIRef(VANN + "preferredNamespacePrefix"), Literal("skg")))
-    lines = to_canonical_graph(documented).serialize(format="nt", encoding="utf-8").splitlines(keepends=True)
+    canonical = make_graph()
+    for triple in canonical_triples(documented):
+        canonical.add(triple)
+    lines = canonical.serialize(format="nt", encoding="utf-8").splitlines(keepends=True)
     return b"".join(sorted(line for line in lines if line.strip()))
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-VIEW_FILES = ("graph.html", "stats.json", "attendance.png", "timeline.png", "ontology.html", "index.html")
+ONTOLOGY_PAGE = "ontology.html"
+VIEW_FILES = ("graph.html", "stats.json", "attendance.png", "timeline.png", ONTOLOGY_PAGE, "index.html")
 GRAPH_TITLE = "U.S.–Japan space cooperation: the knowledge graph"
 
 
@@ -35,20 +36,22 @@ def write_graph_page(source, path: Path):
     return drawn
 
 
-def write_views(result, layout, folder: Path, say: Callable[[str], None]) -> None:
-    """Build stage: write every view into the staging folder."""
-    from ..ingest import ONTOLOGY_GRAPH
+def write_views(result, layout, folder: Path, say: Callable[[str], None], ontology_page: bool = True,
+                ready: Callable[[], None] = lambda: None) -> None:
+    """Build stage: write every view into the staging folder (all but ontology.html without
+    ``ontology_page``: see :func:`write_ontology_page`). The index page gives the RDF files'
+    sizes: ``ready()`` returns once they are final (another process may be finishing them)."""
     from ..namespaces import COMPREHENSIVE_DIALOGUE
     from .index import render_index
     from .network import build_network, short_id
-    from .ontology_docs import OntologyDocs
     from .overview import series_nodes
     from .pictures import attendance_picture, timeline_picture
     from .source import open_source
     from .stats import compute, write_stats
 
-    say("writing the interactive graph, statistics, pictures, ontology documentation and index page")
-    docs = OntologyDocs(result.dataset.graph(ONTOLOGY_GRAPH), previous=layout.output / "ontology.html")
+    say("writing the interactive graph, statistics, pictures" + (", ontology documentation" if ontology_page else "")
+        + " and index page")
+    docs = _ontology_docs(result, layout) if ontology_page else None
     try:
         source = open_source(result.dataset)
         drawn = write_graph_page(source, folder / "graph.html")
@@ -58,9 +61,26 @@ def write_views(result, layout, folder: Path, say: Callable[[str], None]) -> Non
         write_stats(stats, folder / "stats.json")
         attendance_picture(network, series, folder / "attendance.png")
         timeline_picture(network, series, folder / "timeline.png")
+        ready()
         index = render_index(layout, folder, source if drawn.whole else None, stats, summary_counts(source, drawn), drawn)
         (folder / "index.html").write_text(index, encoding="utf-8")
-        docs.write(folder / "ontology.html")
+        if docs is not None:
+            docs.write(folder / "ontology.html")
     finally:
-        docs.close()
-    result.files += [folder / name for name in VIEW_FILES]
+        if docs is not None:
+            docs.close()
+    result.files += [folder / name for name in VIEW_FILES if ontology_page or name != ONTOLOGY_PAGE]
+
+
+def write_ontology_page(result, layout, folder: Path) -> Path:
+    """ontology.html: pyLODE's documentation of the ontology (or the previous build's page, when
+    the ontology and pyLODE are the same)."""
+    with _ontology_docs(result, layout) as docs:
+        return docs.write(folder / ONTOLOGY_PAGE)
+
+
+def _ontology_docs(result, layout):
+    from ..ingest import ONTOLOGY_GRAPH
+    from .ontology_docs import OntologyDocs
+
+    return OntologyDocs(result.dataset.graph(ONTOLOGY_GRAPH), previous=layout.output / ONTOLOGY_PAGE)
