@@ -10,6 +10,7 @@ server and from a folder opened with file://.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import quote, unquote
 
 from ..namespaces import BASE
@@ -19,8 +20,10 @@ EDITOR = "query.html"
 NOT_FOUND = "404.html"
 DATA_FORMATS = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json"}
 SPACES = ("id", "doc", "statement", "quote", "graph", "ontology")  # the IRI spaces that have pages
+REMEMBERED = 1 << 16  # paths and file names remembered (a page links to many, and pages share them)
 
 
+@lru_cache(maxsize=REMEMBERED)
 def path_of(iri: str) -> str | None:
     """The page path of an IRI of the project (``id/jaxa``), None for any other IRI."""
     if not iri.startswith(BASE):
@@ -37,6 +40,7 @@ def iri_of(path: str) -> str:
     return BASE + unquote(path)
 
 
+@lru_cache(maxsize=REMEMBERED)
 def page_file(path: str, extension: str = "html") -> str:
     """The file (or URL path) of a page: ``id/jaxa.html``, each segment percent-encoded."""
     return quote(path, safe="/") + "." + extension
