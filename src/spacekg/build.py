@@ -9,6 +9,7 @@ leaves the previous one current and untouched.
 from __future__ import annotations
 
 import gc
+import os
 import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -24,7 +25,7 @@ from .exports.rdf import RdfFiles, union_graph
 from .namespaces import SKG
 from .ontology import Schema, load_ontology
 from .oxigraph import ExactOxigraphStore, dataset_over, to_oxigraph
-from .parallel import workers
+from .parallel import die_with_parent, workers
 from .paths import Layout, new_build
 from .sources.registry import Registry
 from .store import STORE_FOLDER, exact_table, open_dataset
@@ -208,7 +209,7 @@ def write_outputs(result: BuildResult, layout: Layout, folder: Path, say: Callab
     context = multiprocessing.get_context("fork")
     compacted = context.Event()
     failed, report = context.Pipe(duplex=False)
-    child = context.Process(target=_turtle_and_views, args=(result, layout, folder, say, compacted, report),
+    child = context.Process(target=_turtle_and_views, args=(result, layout, folder, say, compacted, report, os.getpid()),
                             daemon=True)
     child.start()
     report.close()
@@ -238,10 +239,11 @@ def write_outputs(result: BuildResult, layout: Layout, folder: Path, say: Callab
         failed.close()
 
 
-def _turtle_and_views(result: BuildResult, layout: Layout, folder: Path, say, compacted, report) -> None:
+def _turtle_and_views(result: BuildResult, layout: Layout, folder: Path, say, compacted, report, parent: int) -> None:
     """In the forked child: rewrite the Turtle and draw the views (all but the ontology page) from
     the store opened anew, read-only, the index page once the JSON-LD is ``compacted``; a failure
     is sent back as its message."""
+    die_with_parent(parent)
     try:
         store = ox.Store.read_only(str(result.store_location))
         exact = exact_table(folder / STORE_FOLDER)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterable, Iterator, TypeVar
@@ -40,7 +42,8 @@ def stream_jobs(function: Callable[[Job], Result], jobs: Iterable[Job], parallel
             yield from (function(job) for job in jobs)
             return
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=die_with_parent,
+                                 initargs=(os.getpid(),)) as pool:
             pending = deque()
             for start in range(0, len(jobs), batch):
                 pending.append(pool.submit(_apply, function, jobs[start:start + batch]))
@@ -53,6 +56,18 @@ def stream_jobs(function: Callable[[Job], Result], jobs: Iterable[Job], parallel
 
 
 _SHARED: object = None
+
+
+def die_with_parent(parent: int) -> None:
+    """Have Linux kill this process when ``parent`` dies, even by SIGKILL: a killed build or
+    server leaves no worker behind, blocked on a pipe for ever and holding its files and locks."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent was gone before the request took effect
+        os._exit(0)
 
 
 def shared():

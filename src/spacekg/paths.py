@@ -121,6 +121,7 @@ class Layout:
 
 BUILDS = "builds"  # output/builds/NAME/: one complete build each
 CURRENT = "current"  # output/current: symbolic link to the build that readers see
+LOCK_FILE = ".build-lock"  # output/.build-lock: held by the build that is running
 
 
 def current_build(layout: Layout) -> Path | None:
@@ -207,17 +208,18 @@ def _replace_with_link(path: Path, target: str) -> None:
 
 @contextmanager
 def _build_lock(output: Path):
-    """An exclusive lock on the output folder for the time of a build (released by the system if
-    the process dies); a second build waits for the first."""
+    """An exclusive lock on the output folder for the time of a build; a second build waits for
+    the first. A POSIX record lock on output/.build-lock belongs to this process alone: a worker
+    it forked does not inherit it, and the system releases it when the process dies."""
     import fcntl
 
-    descriptor = os.open(output, os.O_RDONLY)
+    descriptor = os.open(output / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o666)
     try:
         try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            fcntl.lockf(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
             print(f"waiting for another build of {output} to finish", file=sys.stderr, flush=True)
-            fcntl.flock(descriptor, fcntl.LOCK_EX)
+            fcntl.lockf(descriptor, fcntl.LOCK_EX)
         yield
     finally:
         os.close(descriptor)

@@ -9,12 +9,13 @@ without a folder (in memory), a small graph or a single core gets them answered 
 from __future__ import annotations
 
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..parallel import workers
+from ..parallel import die_with_parent, workers
 
 # Below this many quads the queries take less time than starting the workers.
 PARALLEL_FROM = 200_000
@@ -32,7 +33,7 @@ def select_all(store: ox.Store, queries: list[str], location: Path | None = None
         return [_answer(store, query) for query in queries]
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_open,
-                             initargs=(str(location),)) as pool:
+                             initargs=(str(location), os.getpid())) as pool:
         return list(pool.map(_answer_here, queries, chunksize=1))
 
 
@@ -41,8 +42,9 @@ def worth_workers(quads: int) -> bool:
     return quads >= PARALLEL_FROM
 
 
-def _open(location: str) -> None:
+def _open(location: str, parent: int) -> None:
     global _STORE
+    die_with_parent(parent)
     _STORE = ox.Store.read_only(location)
 
 

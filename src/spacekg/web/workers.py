@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import atexit
-import ctypes
 import os
 import pickle
 import signal
@@ -32,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import AsyncIterator
 
+from ..parallel import die_with_parent
 from ..paths import Layout
 from .answer import TEXT, Job, Sink, Views, answer
 
@@ -246,20 +246,8 @@ def main() -> None:
     parser.add_argument("--root", type=Path, required=True, help="the project folder")
     parser.add_argument("--parent", type=int, required=True, help="the server's process id")
     args = parser.parse_args()
-    _die_with_parent(args.parent)
+    die_with_parent(args.parent)
     _work(socket.socket(fileno=args.socket), Layout(args.root))
-
-
-def _die_with_parent(parent: int) -> None:
-    """Have Linux kill this worker when the server dies, even by SIGKILL, rather than let a long
-    query run on for nobody (elsewhere the worker stops at the end of its job, on the closed socket)."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # the server was gone before the request took effect
-        sys.exit(0)
 
 
 def _work(sock: socket.socket, layout: Layout) -> None:
