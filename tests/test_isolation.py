@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 from spacekg.paths import current_build
 
@@ -20,6 +21,23 @@ QUERY = ["query", "meetings", "-f", "csv"]
 def spacekg(root, *args, **kwargs) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "spacekg.cli", "--root", str(root), *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
+
+
+def survivors(root, patience: float = 10.0) -> list[int]:
+    """Processes still building in ``root`` (a killed build's workers), after ``patience`` seconds."""
+    deadline = time.monotonic() + patience
+    while True:
+        found = []
+        for entry in Path("/proc").iterdir():
+            try:
+                words = (entry / "cmdline").read_bytes().split(b"\0")
+            except OSError:  # not a process, or gone meanwhile
+                continue
+            if str(root).encode() in words and b"build" in words:
+                found.append(int(entry.name))
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
 
 
 def test_queries_keep_answering_while_builds_run_and_are_killed(tmp_path):
@@ -52,6 +70,7 @@ def test_queries_keep_answering_while_builds_run_and_are_killed(tmp_path):
             build.send_signal(signal.SIGKILL)
             build.wait(timeout=60)
             outcomes.append("killed")
+            assert not survivors(tmp_path), "a killed build left processes running (they hold its files)"
     finally:
         stop.set()
         for reader in readers:
