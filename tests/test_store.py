@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,15 @@ def test_a_failed_build_leaves_the_previous_build_current(built, layout, tmp_pat
     assert not (project.output / "store").exists()  # the new build has none: its link is gone
     assert sorted(p.name for p in (project.output / "builds").iterdir()) == sorted(
         [first.name, current_build(project).name])  # the previous build is kept for its readers
+    third = current_build(project)
+    with new_build(project) as folder:
+        (folder / "spacekg.nt").write_text("fourth\n", encoding="utf-8")
+    kept = sorted(p.name for p in (project.output / "builds").iterdir() if not p.name.startswith("."))
+    assert kept == sorted([third.name, current_build(project).name])  # the first is discarded at once
+    deadline = time.monotonic() + 30
+    while any(p.name.startswith(".") for p in (project.output / "builds").iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.1)  # and deleted in the background
+    assert not [p.name for p in (project.output / "builds").iterdir() if p.name.startswith(".")]
 
 
 def test_a_build_replaces_an_output_folder_of_the_older_layout(tmp_path):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from contextlib import contextmanager
@@ -121,7 +122,7 @@ class Layout:
 
 BUILDS = "builds"  # output/builds/NAME/: one complete build each
 CURRENT = "current"  # output/current: symbolic link to the build that readers see
-LOCK_FILE = ".build-lock"  # output/.build-lock: held by the build that is running
+TRASH = ".trash-"  # output/builds/.trash-NAME: an older build being deleted
 
 
 def current_build(layout: Layout) -> Path | None:
@@ -161,7 +162,7 @@ def new_build(layout: Layout) -> Iterator[Path]:
     with _build_lock(output):
         builds = output / BUILDS
         builds.mkdir(exist_ok=True)
-        for stale in builds.glob(".staging-*"):  # left by a build that was killed
+        for stale in [*builds.glob(".staging-*"), *builds.glob(f"{TRASH}*")]:  # left by a killed build
             shutil.rmtree(stale, ignore_errors=True)
         folder = Path(tempfile.mkdtemp(prefix=".staging-", dir=builds))
         umask = os.umask(0)
@@ -173,11 +174,21 @@ def new_build(layout: Layout) -> Iterator[Path]:
             final = builds / datetime.now(timezone.utc).strftime("%Y-%m-%dT%H-%M-%S.%fZ")
             os.rename(folder, final)
             _publish(output, final)
-            for old in builds.iterdir():
-                if old not in (final, previous) and not old.name.startswith(".staging-"):
-                    shutil.rmtree(old, ignore_errors=True)
+            _discard([old for old in builds.iterdir() if old not in (final, previous) and not old.name.startswith(TRASH)])
         finally:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _discard(folders: list[Path]) -> None:
+    """Move older builds out of the way at once and delete them in the background (a site has
+    thousands of files): ``rm`` runs on in a session of its own after this process has ended,
+    and what it has not removed when the next build starts, that build removes."""
+    trash = [str(folder.with_name(TRASH + folder.name.lstrip("."))) for folder in folders]
+    for folder, moved in zip(folders, trash):
+        os.rename(folder, moved)
+    if trash:
+        subprocess.Popen(["rm", "-rf", "--", *trash], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
 
 
 def _publish(output: Path, final: Path) -> None:
@@ -208,18 +219,18 @@ def _replace_with_link(path: Path, target: str) -> None:
 
 @contextmanager
 def _build_lock(output: Path):
-    """An exclusive lock on the output folder for the time of a build; a second build waits for
-    the first. A POSIX record lock on output/.build-lock belongs to this process alone: a worker
-    it forked does not inherit it, and the system releases it when the process dies."""
+    """An exclusive lock on the output folder for the time of a build (released by the system if
+    the process dies; the processes it forks die with it, see parallel.die_with_parent); a second
+    build waits for the first."""
     import fcntl
 
-    descriptor = os.open(output / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o666)
+    descriptor = os.open(output, os.O_RDONLY)
     try:
         try:
-            fcntl.lockf(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
             print(f"waiting for another build of {output} to finish", file=sys.stderr, flush=True)
-            fcntl.lockf(descriptor, fcntl.LOCK_EX)
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
         yield
     finally:
         os.close(descriptor)

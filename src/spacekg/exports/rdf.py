@@ -16,9 +16,8 @@ expanded JSON-LD; a graph of up to COMPACTED_UP_TO triples is then rewritten com
 context of :mod:`.jsonld`. A triple about an entity may
 be in several graphs (a fact in the registry and in documents, or claimed by several documents):
 N-Triples and Turtle hold it once, the first time it comes (see :class:`WrittenOnce`). Turtle of
-a small graph is rewritten by rdflib at the end, whose nesting of a subject's statements reads
-better; rdflib's Turtle writer takes minutes on a million triples, so a large graph's Turtle is
-pyoxigraph's.
+a small graph is rewritten at the end in reading order, all of a subject's triples together, its
+types first; a large graph's Turtle stays in the order of the stream.
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ from typing import Iterable
 
 import numpy as np
 import pyoxigraph as ox
-from rdflib import Dataset, Graph
+from rdflib import RDF, Dataset, Graph
 
 from ..ingest import INFERRED_GRAPH, Chunk
 from ..namespaces import SKG, make_graph
@@ -42,11 +41,12 @@ from .prefixes import EXPORT_PREFIXES
 INFERRED_FILE = "spacekg-inferred.trig"  # graph:inferred alone, to load beside the others
 STREAMED = ("spacekg.ttl", "spacekg.trig", "spacekg.nq", "spacekg.nt", "spacekg.jsonld")
 FILES = (*STREAMED, INFERRED_FILE, OWL_FILE)
-# Up to this many triples, Turtle is written by rdflib.
+# Up to this many triples, Turtle is rewritten in reading order (sorted in memory).
 LARGE = 20_000
 _PREFIXES = EXPORT_PREFIXES
 _INFERRED = to_oxigraph(INFERRED_GRAPH)
 _SKG = str(SKG._NS)
+_TYPE = to_oxigraph(RDF.type)
 
 
 @dataclass
@@ -170,10 +170,11 @@ class RdfFiles:
             write_jsonld(self.paths["spacekg.nq"], self.paths["spacekg.jsonld"], self._context)
 
     def rewrite_turtle(self) -> None:
-        """A small graph's Turtle rewritten by rdflib (see the module docstring)."""
-        if self.triples <= LARGE:  # blank nodes keep their labels, which rdflib orders them by
+        """A small graph's Turtle rewritten in reading order (see the module docstring)."""
+        if self.triples <= LARGE:  # blank nodes keep the labels of the N-Triples, which order them
             triples = ox.parse(path=str(self.paths["spacekg.nt"]), format=ox.RdfFormat.N_TRIPLES, lenient=True)
-            _as_graph(triples).serialize(self.paths["spacekg.ttl"], format="turtle", encoding="utf-8")
+            ox.serialize(sorted(triples, key=_reading_order), str(self.paths["spacekg.ttl"]), ox.RdfFormat.TURTLE,
+                         prefixes=EXPORT_PREFIXES)
 
     def flush(self) -> None:
         """Write out what the files hold in their buffers (before another process finishes them)."""
@@ -224,6 +225,11 @@ def union_graph(dataset: Dataset) -> Graph:
     for triple in sorted(set(dataset.triples((None, None, None)))):
         graph.add(triple)
     return graph
+
+
+def _reading_order(triple: ox.Triple) -> tuple:
+    """Subjects in the order of their IRIs (blank nodes last), each with its types first."""
+    return (str(triple.subject), triple.predicate != _TYPE, str(triple.predicate), str(triple.object))
 
 
 def _as_graph(triples) -> Graph:
