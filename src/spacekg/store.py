@@ -136,8 +136,8 @@ class StoreWriter:
     under another datatype go to a table next to the database as they come.
     """
 
-    BATCH = 100_000  # quads per bulk load: the loader holds about 2 kB a quad of a batch; larger
-    # batches save little (at 1.1 million quads: 16.3 s of CPU in batches of 250,000, 16.9 s of 100,000)
+    BATCH = 250_000  # quads per bulk load: fewer, larger loads are faster; smaller ones use less memory
+    # (batches of 100,000 lost quotes from the store of the 100× corpus: see benchmarks/results.md)
 
     def __init__(self, folder: Path):
         target = folder / STORE_FOLDER
