@@ -60,7 +60,9 @@ _SHARED: object = None
 
 def die_with_parent(parent: int) -> None:
     """Have Linux kill this process when ``parent`` dies, even by SIGKILL: a killed build or
-    server leaves no worker behind, blocked on a pipe for ever and holding its files and locks."""
+    server leaves no worker behind, blocked on a pipe for ever and holding its files and locks.
+    Linux sends the signal when the thread that forked this process ends, so fork from a thread
+    that lives as long as the work (the main thread, as every caller here does)."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
