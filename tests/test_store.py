@@ -114,3 +114,25 @@ def test_the_read_only_store_refuses_to_drop_a_graph(built, layout):
 
     with pytest.raises(ReadOnlyError):
         open_dataset(layout).remove_graph(KG["anything"])
+
+
+def test_the_store_writer_hands_over_a_closed_compacted_database(tmp_path, monkeypatch):
+    """After many small bulk loads, finish() leaves no handle open for writing (a writer that
+    stays open compacts in the background, under the feet of the processes that read the
+    database) and every quad is there, in the store it returns and in the database reopened."""
+    import pyoxigraph as ox
+
+    from spacekg.store import StoreWriter
+
+    monkeypatch.setattr(StoreWriter, "BATCH", 50)
+    writer = StoreWriter(tmp_path)
+    lines = [f"<https://example.org/s{i}> <https://example.org/p> \"{i}\" <https://example.org/g{i % 7}> .\n"
+             for i in range(2_000)]
+    for start in range(0, len(lines), 20):
+        writer.add("".join(lines[start:start + 20]).encode(), 20)
+    store = writer.finish()
+    assert len(store) == len(lines)
+    with pytest.raises(Exception):
+        store.add(ox.Quad(ox.NamedNode("https://example.org/x"), ox.NamedNode("https://example.org/p"), ox.Literal("x")))
+    reopened = ox.Store(str(writer.location))  # fails while another handle holds the lock
+    assert len(reopened) == len(lines)

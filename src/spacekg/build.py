@@ -151,7 +151,7 @@ def graph_into(layout: Layout, ontology: Graph, schema: Schema, folder: Path, sa
     exact = folder / STORE_FOLDER
 
     def opened() -> Dataset:
-        return dataset_over(ExactOxigraphStore(store, exact=exact_table(exact)))
+        return dataset_over(ExactOxigraphStore(store, exact=exact_table(exact), read_only=True))
 
     return BuildResult(layout, ontology, schema, written.counts,
                        written.rdf.triples if written.rdf else _count_triples(store), opened,

@@ -50,6 +50,7 @@ class OntologyCheck:
     def start(cls, layout, ontology, cached: bool = True) -> "OntologyCheck":
         """Start HermiT on the ontology as RDF/XML (spacekg.owl, written as the build writes it),
         unless the current build checked the same bytes."""
+        import shutil
         import tempfile
         from importlib.metadata import version
 
@@ -62,6 +63,7 @@ class OntologyCheck:
             try:
                 previous = json.loads(built(layout, CHECKS_FILE).read_text(encoding="utf-8"))["ontology"]
                 if previous.get("sha256") == digest and previous.get("consistent") and not previous.get("unsatisfiable"):
+                    shutil.rmtree(folder, ignore_errors=True)
                     return cls(layout, digest, {**previous, "reused": True}, None)
             except (OSError, ValueError, KeyError, TypeError):
                 pass
@@ -89,7 +91,8 @@ class OntologyCheck:
         if self._process is not None and self._process.poll() is None:
             self._process.kill()
             self._process.wait()
-        shutil.rmtree(getattr(self, "folder", ""), ignore_errors=True) if getattr(self, "folder", None) else None
+        if getattr(self, "folder", None):
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def check_shapes(result, layout, folder: Path, say) -> None:
