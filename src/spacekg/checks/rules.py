@@ -174,11 +174,12 @@ class Rules:
         different values, dates aside). ``location``: as for :meth:`entailments`."""
         from .answers import select_all
 
-        disjoint = [query for group in self.disjoint if (query := self.disjoint_query(group))]
+        disjoint = [(group, query) for group in self.disjoint if (query := self.disjoint_query(group))]
         functional = sorted(self.functional)
-        answers = select_all(store, disjoint + [self.functional_query(prop) for prop in functional], location)
-        found = [Clash(node, URIRef(first), URIRef(second))
-                 for _, rows in answers[:len(disjoint)] for node, first, second in rows]
+        answers = select_all(store, [query for _, query in disjoint] + [self.functional_query(prop) for prop in functional],
+                             location)
+        found = [Clash(node, group[int(first)], group[int(second)])
+                 for (group, _), (_, rows) in zip(disjoint, answers) for node, first, second in rows]
         for prop, (_, rows) in zip(functional, answers[len(disjoint):]):
             found += self._functional_clashes(store, prop, rows)
         return found
@@ -196,16 +197,22 @@ class Rules:
         return [pattern(kind, term, "?s") for kind, term in self.reasons(klass)]
 
     def disjoint_query(self, group: list[URIRef]) -> str | None:
-        """The query for the nodes in two classes of ``group``, or None if fewer than two of them
-        can have members."""
-        branches = [f"{{ {' UNION '.join(self.membership(c))} BIND(<{c}> AS ?member) }}"
-                    for c in group if self.membership(c)]
+        """The query for the nodes in two classes of ``group`` (?first and ?second: the classes'
+        positions in ``group``), or None if fewer than two of them can have members.
+
+        The classes are numbered, not named, and the nodes are grouped before they are filtered:
+        Oxigraph then reads the text of a node only for the few in two classes, where it would
+        read an IRI's text for every matching triple."""
+        branches = [f"{{ {' UNION '.join(self.membership(c))} BIND({position} AS ?member) }}"
+                    for position, c in enumerate(group) if self.membership(c)]
         if len(branches) < 2:
             return None
-        return f"""SELECT ?s (MIN(STR(?member)) AS ?first) (MAX(STR(?member)) AS ?second) WHERE {{
-  {" UNION ".join(branches)}
+        return f"""SELECT ?s ?first ?second WHERE {{
+  {{ SELECT ?s (MIN(?member) AS ?first) (MAX(?member) AS ?second) WHERE {{
+    {" UNION ".join(branches)}
+  }} GROUP BY ?s HAVING (COUNT(DISTINCT ?member) > 1) }}
   FILTER({_MEMBERS})
-}} GROUP BY ?s HAVING (COUNT(DISTINCT ?member) > 1)"""
+}}"""
 
     def functional_query(self, prop: URIRef) -> str:
         """The query for the nodes with two different values of the functional ``prop``."""
