@@ -160,3 +160,28 @@ def test_missing_java_skips_the_ontology_check_with_a_warning(scratch, monkeypat
     err = capsys.readouterr().err
     assert "warning: OWL consistency of the ontology not checked: no Java runtime" in err and "Traceback" not in err
     assert list(ox.parse(path=str(scratch.output / "spacekg-inferred.trig"), format=ox.RdfFormat.TRIG))
+
+
+def test_entailments_are_kept_on_disk_sorted_without_repeats(built):
+    from spacekg.checks.entailed import TRIPLES_FILE
+
+    lines = (built.inferred.folder / TRIPLES_FILE).read_bytes().splitlines()
+    assert lines and lines == sorted(set(lines)) and len(lines) == len(built.inferred)
+    assert list(built.inferred) == list(built.inferred)  # read again from the file, alike
+
+
+def test_merged_answers_drop_repeats_and_the_folder_goes_with_them():
+    import gc
+
+    from spacekg.checks.entailed import Entailed
+
+    folder = Entailed.new_folder()
+    first, second = folder / "0.nt", folder / "1.nt"
+    first.write_bytes(b"<urn:a> <urn:p> <urn:b> .\n<urn:c> <urn:p> <urn:d> .\n")
+    second.write_bytes(b"<urn:a> <urn:p> <urn:b> .\n<urn:b> <urn:p> <urn:c> .\n")
+    merged = Entailed.merged(folder, [first, second])
+    assert len(merged) == 3 and not first.exists() and not second.exists()
+    assert [str(t.subject) for t in merged.triples()] == ["<urn:a>", "<urn:b>", "<urn:c>"]
+    del merged
+    gc.collect()
+    assert not folder.exists()

@@ -14,17 +14,18 @@ import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
+from .checks.entailed import Entailed
 from .checks.stages import STAGES as CHECKS, OntologyCheck
 from .errors import SpacekgError
 from .exports.rdf import RdfFiles, union_graph
 from .namespaces import SKG
 from .ontology import Schema, load_ontology
-from .oxigraph import ExactOxigraphStore, dataset_over, to_oxigraph
+from .oxigraph import ExactOxigraphStore, dataset_over
 from .parallel import die_with_parent, workers
 from .paths import Layout, new_build
 from .sources.registry import Registry
@@ -53,7 +54,7 @@ class BuildResult:
     store_location: Path | None = None  # the store's database folder (for the checks' workers)
     rdf: RdfFiles | None = field(default=None, repr=False)
     ontology_check: OntologyCheck | None = field(default=None, repr=False)
-    inferred: list = field(default_factory=list)
+    inferred: Entailed = field(default_factory=Entailed)
     files: list[Path] = field(default_factory=list)
     checks: dict = field(default_factory=dict)  # what each check found, for checks.json
     texts: dict[str, str] = field(default_factory=dict)  # quoted document id → its text file
@@ -187,8 +188,8 @@ def write_exports(result: BuildResult, layout: Layout, folder: Path, say: Callab
     result.files += result.rdf.finish(_inferred(result))
 
 
-def _inferred(result: BuildResult) -> list[ox.Triple]:
-    return [ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in result.inferred]
+def _inferred(result: BuildResult) -> Iterable[ox.Triple]:
+    return result.inferred.triples()
 
 
 def write_outputs(result: BuildResult, layout: Layout, folder: Path, say: Callable[[str], None]) -> None:

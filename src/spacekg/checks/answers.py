@@ -2,8 +2,10 @@
 
 Oxigraph evaluates a query in the calling thread and keeps Python's lock meanwhile, so the checks
 spread their queries over worker processes instead: each opens the database read-only (the build
-has finished writing it) and answers the queries it is handed. A store
-without a folder (in memory), a small graph or a single core gets them answered here, in order.
+has finished writing it) and answers the queries it is handed, returning the rows
+(:func:`select_all`) or writing them to a file (:func:`write_all`, for answers too large to hold).
+A store without a folder (in memory), a small graph or a single core gets them answered here, in
+order.
 """
 
 from __future__ import annotations
@@ -37,6 +39,19 @@ def select_all(store: ox.Store, queries: list[str], location: Path | None = None
         return list(pool.map(_answer_here, queries, chunksize=1))
 
 
+def write_all(store: ox.Store, jobs: list[tuple[str, str, Path]], location: Path | None = None) -> list[int]:
+    """For each job (a SELECT query, a line template, a file), the query's rows written to the file
+    as the template's lines, sorted, the row's terms filling ``{0}``, ``{1}`` … in N-Triples form;
+    the number of lines of each. ``location``: as for :func:`select_all`."""
+    count = min(workers(), len(jobs))
+    if location is None or count < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [_write(store, job) for job in jobs]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_open,
+                             initargs=(str(location), os.getpid())) as pool:
+        return list(pool.map(_write_here, jobs, chunksize=1))
+
+
 def worth_workers(quads: int) -> bool:
     """Whether a store of ``quads`` quads is large enough for the workers to pay."""
     return quads >= PARALLEL_FROM
@@ -58,3 +73,15 @@ def _answer(store: ox.Store, query: str) -> tuple[list[str], list[tuple]]:
     solutions = store.query(query, use_default_graph_as_union=True)
     names = [variable.value for variable in solutions.variables]
     return names, [tuple(None if term is None else from_ox(term) for term in solution) for solution in solutions]
+
+
+def _write_here(job: tuple[str, str, Path]) -> int:
+    return _write(_STORE, job)
+
+
+def _write(store: ox.Store, job: tuple[str, str, Path]) -> int:
+    query, template, path = job
+    lines = sorted(template.format(*(str(term) for term in solution)).encode("utf-8")
+                   for solution in store.query(query, use_default_graph_as_union=True))
+    Path(path).write_bytes(b"".join(lines))
+    return len(lines)

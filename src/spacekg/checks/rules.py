@@ -29,6 +29,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 from ..errors import SpacekgError
 from ..namespaces import DOC, KG
 from ..ontology import DATE_TYPES
+from .entailed import Entailed
 
 FORWARD, INVERSE = 1, -1
 _MEMBERS = f'(STRSTARTS(STR(?s), "{KG}") || STRSTARTS(STR(?s), "{DOC}"))'
@@ -119,19 +120,19 @@ class Rules:
 
     # -- entailments -------------------------------------------------------------------------------
 
-    def entailments(self, store: ox.Store, location=None) -> list[tuple]:
-        """Every entailed triple about an entity or a document that is not asserted, sorted.
-        ``location``: the store's database folder, for the queries to run in worker processes."""
-        from .answers import select_all
+    def entailments(self, store: ox.Store, location=None) -> Entailed:
+        """Every entailed triple about an entity or a document that is not asserted, sorted, in a
+        file (see entailed.py). ``location``: the store's database folder, for the queries to run
+        in worker processes."""
+        from .answers import write_all
 
-        properties, classes = self.property_queries(), self.class_queries()
-        answers = select_all(store, [query for _, query in properties + classes], location)
-        found = set()
-        for (target, _), (_, rows) in zip(properties, answers[:len(properties)]):
-            found |= {(row[0], target, row[1]) for row in rows}
-        for (target, _), (_, rows) in zip(classes, answers[len(properties):]):
-            found |= {(row[0], RDF.type, target) for row in rows}
-        return sorted(found)
+        folder = Entailed.new_folder()
+        templates = [f"{{0}} <{target}> {{1}} .\n" for target, _ in self.property_queries()]
+        templates += [f"{{0}} <{RDF.type}> <{target}> .\n" for target, _ in self.class_queries()]
+        queries = [query for _, query in self.property_queries() + self.class_queries()]
+        parts = [folder / f"{number}.nt" for number in range(len(queries))]
+        write_all(store, list(zip(queries, templates, parts)), location)
+        return Entailed.merged(folder, parts)
 
     def property_queries(self) -> list[tuple[URIRef, str]]:
         """For each object property, a query for its values implied by other triples.

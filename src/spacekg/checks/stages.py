@@ -26,6 +26,7 @@ from typing import Callable
 from ..errors import Problem, SourceError, SpacekgError
 from ..paths import built
 from .answers import worth_workers
+from .entailed import Entailed
 from .rules import Clash, Rules
 from .shacl import load_shapes, shape_problems_in_store, twins
 from .violations import check_violations
@@ -142,11 +143,13 @@ def shape_problems(result, layout) -> list[Problem]:
                                    _locator(result, layout), layout.relative(layout.ontology), _location(result))
 
 
-def rule_problems(result, layout) -> tuple[list[Problem], list]:
+def rule_problems(result, layout, entail: bool = True) -> tuple[list[Problem], Entailed]:
+    """The clashes with the ontology, as problems, and (with ``entail``, when there are none) the
+    entailments."""
     rules = Rules.of(result.ontology)
     clashes = rules.clashes(result.store, _location(result))
     problems = explain(clashes, rules, _locator(result, layout), result.store) if clashes else []
-    return problems, (rules.entailments(result.store, _location(result)) if not problems else [])
+    return problems, (rules.entailments(result.store, _location(result)) if entail and not problems else Entailed())
 
 
 def _location(result):
@@ -235,7 +238,7 @@ def validate_all(result, layout, say=lambda _: None) -> Report:
     report.problems += found
     report.counts["SHACL shapes"] = len(found)
     say("reasoning on the data (OWL rules as SPARQL)")
-    found, _ = rule_problems(result, layout)
+    found, _ = rule_problems(result, layout, entail=False)
     report.problems += found
     report.counts["OWL consistency"] = len(found)
     say("HermiT on the ontology (OWL DL)")

@@ -149,7 +149,7 @@ class RdfFiles:
                                                              ox.RdfFormat.TURTLE))
                 self.triples += len(lines)
 
-    def finish(self, inferred: list[ox.Triple] = ()) -> list[Path]:
+    def finish(self, inferred: Iterable[ox.Triple] = ()) -> list[Path]:
         """Write graph:inferred to its own TriG file, close every file and rewrite those of a small
         graph (:meth:`close_streams`, :meth:`compact_jsonld`, :meth:`rewrite_turtle`); returns their paths."""
         self.close_streams(inferred)
@@ -157,7 +157,7 @@ class RdfFiles:
         self.rewrite_turtle()
         return list(self.paths.values())
 
-    def close_streams(self, inferred: list[ox.Triple] = ()) -> None:
+    def close_streams(self, inferred: Iterable[ox.Triple] = ()) -> None:
         """Write graph:inferred to its own TriG file and close every file."""
         ox.serialize((ox.Quad(t.subject, t.predicate, t.object, _INFERRED) for t in inferred),
                      str(self.paths[INFERRED_FILE]), ox.RdfFormat.TRIG, prefixes=EXPORT_PREFIXES)
