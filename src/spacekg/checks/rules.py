@@ -221,7 +221,10 @@ class Rules:
             path = self._path(prop) or f"<{prop}>"
         else:
             path = f"<{prop}>"
+        # the nodes with two values are found first, counting the values of each node in one
+        # grouped pass: pairing the values of every node costs several times more
         return f"""SELECT DISTINCT ?s ?a ?b WHERE {{
+  {{ SELECT ?s WHERE {{ ?s {path} ?value }} GROUP BY ?s HAVING (COUNT(DISTINCT ?value) > 1) }}
   ?s {path} ?a, ?b .
   FILTER(!sameTerm(?a, ?b) && STR(?a) <= STR(?b))
 }}"""
