@@ -1,7 +1,8 @@
 """The built graph kept in an Oxigraph store (output/store/), opened for queries without parsing.
 
 A build writes the store next to the RDF files (:class:`StoreWriter`), in the staging folder, so
-that a failed build leaves the previous store in place. The store holds the asserted named graphs
+that a failed build leaves the previous store in place, then compacts it and closes it: from then
+on every process, the build's included, opens it read-only. The store holds the asserted named graphs
 only (graph:ontology, graph:registry, one graph:doc/ID per document), as do output/spacekg.trig,
 spacekg.nq and spacekg.jsonld; the reasoner's graph:inferred is in output/spacekg-inferred.trig.
 :func:`open_dataset` gives the built dataset through rdflib's API, held by one of two stores:
@@ -9,8 +10,8 @@ spacekg.nq and spacekg.jsonld; the reasoner's graph:inferred is in output/spacek
 ``oxigraph``
     the on-disk Oxigraph store, opened read-only in milliseconds; SPARQL runs natively in
     Oxigraph. With the inferred graph (or without a built store), output/spacekg.trig (and
-    spacekg-inferred.trig) is loaded into an in-memory Oxigraph store instead (only small builds
-    have an inferred graph).
+    spacekg-inferred.trig) is loaded into an in-memory Oxigraph store instead (memory in
+    proportion to the graph: a large build is best queried without it).
 ``memory``
     rdflib's own in-memory store, filled by parsing output/spacekg.trig (slow on large graphs).
 

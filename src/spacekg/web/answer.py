@@ -91,7 +91,7 @@ class Views:
             if _holds_quads(self.layout.output / INFERRED_FILE):
                 dataset = open_dataset(self.layout, "oxigraph", inferred=True)
                 self._inferred = identity, dataset.store._inner  # oxrdflib's handle on the pyoxigraph store
-            else:  # the build inferred nothing (its reasoner does not run on large graphs): no copy needed
+            else:  # the build inferred nothing: no copy needed
                 self._inferred = identity, None
         if self._inferred is not None and self._inferred[1] is None:
             return self.asserted()
