@@ -214,10 +214,12 @@ def test_two_builds_are_byte_identical(tmp_path):
 
 
 def test_worker_processes_write_the_same_files(tmp_path, monkeypatch):
-    """Large corpora are read and written by worker processes; the files are the same bytes as
-    when one process does everything (forced here on the real corpus by lowering the thresholds)."""
+    """Large corpora are read and written, and checked, by worker processes; the files are the same
+    bytes as when one process does everything (forced here on the real corpus by lowering the
+    thresholds)."""
     from spacekg import build as building
     from spacekg import stream
+    from spacekg.checks import answers
 
     def graph_files(layout):
         return {p.name: p.read_bytes() for p in sorted(layout.output.glob("spacekg*.*"))}
@@ -225,6 +227,7 @@ def test_worker_processes_write_the_same_files(tmp_path, monkeypatch):
     one = copy_project(tmp_path / "one")
     building.build(one, say=lambda _: None)
     monkeypatch.setattr(stream, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(answers, "PARALLEL_FROM", 0)
     many = copy_project(tmp_path / "many")
     building.build(many, say=lambda _: None)
     assert set(graph_files(one)) == set(FILES)
