@@ -222,7 +222,8 @@ def test_worker_processes_write_the_same_files(tmp_path, monkeypatch):
     from spacekg.checks import answers
 
     def graph_files(layout):
-        return {p.name: p.read_bytes() for p in sorted(layout.output.glob("spacekg*.*"))}
+        files = sorted(layout.output.glob("spacekg*.*")) + [layout.output / "checks.json"]
+        return {p.name: p.read_bytes() for p in files}
 
     one = copy_project(tmp_path / "one")
     building.build(one, say=lambda _: None)
@@ -230,5 +231,5 @@ def test_worker_processes_write_the_same_files(tmp_path, monkeypatch):
     monkeypatch.setattr(answers, "PARALLEL_FROM", 0)
     many = copy_project(tmp_path / "many")
     building.build(many, say=lambda _: None)
-    assert set(graph_files(one)) == set(FILES)
+    assert set(graph_files(one)) == set(FILES) | {"checks.json"}
     assert graph_files(one) == graph_files(many)
