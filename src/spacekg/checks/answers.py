@@ -13,7 +13,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
+from typing import Callable, TypeVar
 
 import pyoxigraph as ox
 
@@ -23,6 +25,8 @@ from ..parallel import die_with_parent, workers
 PARALLEL_FROM = 200_000
 
 _STORE: ox.Store | None = None
+Job = TypeVar("Job")
+Result = TypeVar("Result")
 
 
 def select_all(store: ox.Store, queries: list[str], location: Path | None = None) -> list[tuple[list[str], list[tuple]]]:
@@ -30,26 +34,27 @@ def select_all(store: ox.Store, queries: list[str], location: Path | None = None
     the order of ``queries``; the default graph is the union of the named graphs.
 
     ``location``: the database folder of ``store``, for worker processes to open read-only."""
-    count = min(workers(), len(queries))
-    if location is None or count < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [_answer(store, query) for query in queries]
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_open,
-                             initargs=(str(location), os.getpid())) as pool:
-        return list(pool.map(_answer_here, queries, chunksize=1))
+    return _on_store(_answer, queries, store, location)
 
 
 def write_all(store: ox.Store, jobs: list[tuple[str, str, Path]], location: Path | None = None) -> list[int]:
     """For each job (a SELECT query, a line template, a file), the query's rows written to the file
     as the template's lines, sorted, the row's terms filling ``{0}``, ``{1}`` … in N-Triples form;
     the number of lines of each. ``location``: as for :func:`select_all`."""
+    return _on_store(_write, jobs, store, location)
+
+
+def _on_store(function: Callable[[ox.Store, Job], Result], jobs: list[Job], store: ox.Store,
+              location: Path | None) -> list[Result]:
+    """``function(store, job)`` for every job, in order: in worker processes that open the database
+    at ``location`` read-only, or here (no location, a single job or core, no fork)."""
     count = min(workers(), len(jobs))
     if location is None or count < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [_write(store, job) for job in jobs]
+        return [function(store, job) for job in jobs]
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_open,
                              initargs=(str(location), os.getpid())) as pool:
-        return list(pool.map(_write_here, jobs, chunksize=1))
+        return list(pool.map(partial(_in_worker, function), jobs, chunksize=1))
 
 
 def worth_workers(quads: int) -> bool:
@@ -63,8 +68,8 @@ def _open(location: str, parent: int) -> None:
     _STORE = ox.Store.read_only(location)
 
 
-def _answer_here(query: str) -> tuple[list[str], list[tuple]]:
-    return _answer(_STORE, query)
+def _in_worker(function: Callable[[ox.Store, Job], Result], job: Job) -> Result:
+    return function(_STORE, job)
 
 
 def _answer(store: ox.Store, query: str) -> tuple[list[str], list[tuple]]:
@@ -73,10 +78,6 @@ def _answer(store: ox.Store, query: str) -> tuple[list[str], list[tuple]]:
     solutions = store.query(query, use_default_graph_as_union=True)
     names = [variable.value for variable in solutions.variables]
     return names, [tuple(None if term is None else from_ox(term) for term in solution) for solution in solutions]
-
-
-def _write_here(job: tuple[str, str, Path]) -> int:
-    return _write(_STORE, job)
 
 
 def _write(store: ox.Store, job: tuple[str, str, Path]) -> int:
