@@ -127,11 +127,10 @@ class Rules:
         from .answers import write_all
 
         folder = Entailed.new_folder()
-        templates = [f"{{0}} <{target}> {{1}} .\n" for target, _ in self.property_queries()]
-        templates += [f"{{0}} <{RDF.type}> <{target}> .\n" for target, _ in self.class_queries()]
-        queries = [query for _, query in self.property_queries() + self.class_queries()]
-        parts = [folder / f"{number}.nt" for number in range(len(queries))]
-        write_all(store, list(zip(queries, templates, parts)), location)
+        jobs = [(query, f"{{0}} <{target}> {{1}} .\n") for target, query in self.property_queries()]
+        jobs += [(query, f"{{0}} <{RDF.type}> <{target}> .\n") for target, query in self.class_queries()]
+        parts = [folder / f"{number}.nt" for number in range(len(jobs))]
+        write_all(store, [(query, template, part) for (query, template), part in zip(jobs, parts)], location)
         return Entailed.merged(folder, parts)
 
     def property_queries(self) -> list[tuple[URIRef, str]]:
