@@ -148,7 +148,7 @@ def graph_into(layout: Layout, ontology: Graph, schema: Schema, folder: Path, sa
     """Read the sources and write the graph into ``folder`` (the RDF files unless ``files`` is
     false, and the store); the result's dataset is the store, open for the stages."""
     written = write_graph(layout, ontology, schema, folder, say, files=files)
-    store = written.store.finish()
+    store = written.store.store  # finished by write_graph: read-only
     exact = folder / STORE_FOLDER
 
     def opened() -> Dataset:

@@ -150,7 +150,6 @@ class StoreWriter:
         self._count = 0
         self._queue: queue.Queue = queue.Queue(maxsize=1)
         self._failure: BaseException | None = None
-        self._finished = False
         self._thread = threading.Thread(target=self._load, name="store-writer", daemon=True)
         self._thread.start()
 
@@ -167,7 +166,7 @@ class StoreWriter:
 
     def finish(self) -> ox.Store:
         """Wait until every quad is loaded, compact the database and close it; returns the store
-        opened anew, read-only (raises what a load raised).
+        opened anew, read-only, which is ``store`` from then on (raises what a load raised).
 
         A database left open for writing goes on compacting the files of the bulk loads in the
         background, and a process that reads it meanwhile (the checks' workers, the views) sees
@@ -180,12 +179,10 @@ class StoreWriter:
             self._exact.close()
         if self._failure is not None:
             raise SpacekgError(f"could not write the Oxigraph store: {self._failure}")
-        if not self._finished:
-            self.store.flush()
-            self.store.optimize()
-            self.store = None  # the last reference: the database closes
-            self.store = ox.Store.read_only(str(self.location))
-            self._finished = True
+        self.store.flush()
+        self.store.optimize()
+        self.store = None  # the last reference: the database closes
+        self.store = ox.Store.read_only(str(self.location))
         return self.store
 
     def abandon(self) -> None:
