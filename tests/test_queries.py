@@ -12,7 +12,9 @@ import re
 from collections import defaultdict
 
 import pytest
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
+from spacekg.namespaces import OA, SCHEMA, SKG
 from spacekg.paths import Layout
 from spacekg.query import library, open_graph, run
 from spacekg.store import open_dataset
@@ -267,6 +269,27 @@ def test_provenance_quotes_are_the_exact_words_of_their_documents(ask, layout, b
     assert quotes
     for quote, row in quotes:
         assert any(letters(quote) in texts.get(doc, "") for doc in row["document"].split("; ")), row
+
+
+def test_every_claim_shows_its_quote_or_its_record_on_one_line(memory_graph):
+    """skg:evidence, which the queries show, is the claim's quote, or "cited: publisher, title,
+    date, address" of its record: worked out here from the anchor and the record."""
+    g = memory_graph
+    claims = set(g.subjects(RDF.type, SKG.Statement))
+    assert claims
+    for claim in claims:
+        shown = list(g.objects(claim, SKG.evidence))
+        anchor = g.value(claim, OA.hasTarget)
+        if anchor is not None:
+            expected = {str(exact) for selector in g.objects(anchor, OA.hasSelector)
+                        for exact in g.objects(selector, OA.exact)}
+        else:
+            record = g.value(claim, PROV.wasDerivedFrom)
+            publisher = next(str(label) for label in g.objects(g.value(record, DCTERMS.publisher), RDFS.label)
+                             if label.language == "en")
+            expected = {f"cited: {publisher}, {g.value(record, DCTERMS.title)}, "
+                        f"{g.value(record, DCTERMS.issued)}, {g.value(record, SCHEMA.url)}"}
+        assert len(shown) == 1 and {str(shown[0])} == expected, (claim, shown, expected)
 
 
 def test_provenance_has_one_row_per_asserted_fact(ask, graph):

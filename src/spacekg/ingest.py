@@ -64,10 +64,12 @@ class Ingest:
     A chunk depends on nothing but what it is given and ``standings``, the best standing of the
     claims on each subject and property across the corpus (see :class:`Standings`): which claims
     become direct facts is decided from them. So worker processes can make the chunks of
-    different documents, each knowing only that small index."""
+    different documents, each knowing only that small index, and ``publishers``: the English label
+    of each entity that publishes a cited record (for the evidence of its statements)."""
 
-    def __init__(self, standings: "Standings | None" = None):
+    def __init__(self, standings: "Standings | None" = None, publishers: dict[URIRef, str] | None = None):
         self.standings = standings if standings is not None else Standings()
+        self.publishers = publishers if publishers is not None else {}
         self.terms = _Terms()
 
     def ontology_chunk(self, ontology: Graph) -> Chunk:
@@ -86,7 +88,15 @@ class Ingest:
         terms = self.terms
         direct = [ox.Quad(terms(s), terms(p), terms(o), graph) for s, p, o in facts]
         return [Chunk.of(_document_quads(document, graph, terms)), Chunk.of(direct, shared=True),
-                _statement_chunk(statements, graph, terms)]
+                _statement_chunk(statements, graph, terms, self._citation(document))]
+
+    def _citation(self, document: Document) -> str | None:
+        """How a claim cited from the record shows its evidence: "cited: publisher, title, date,
+        address" (None for a verbatim text, whose claims show their quotes)."""
+        if document.url is None:
+            return None
+        return (f"cited: {self.publishers.get(document.publisher, '')}, {document.title}, "
+                f"{document.issued if document.issued is not None else ''}, {document.url}")
 
 
 # How strongly a claim counts where claims on one subject and property compete: by rank, then,
@@ -150,7 +160,9 @@ def chunks(ontology: Graph, corpus: Corpus) -> Iterator[Chunk]:
     ontology, the registry by entity id, then each document by id."""
     standings = Standings.of(ontology)
     standings.add(standings.claims(corpus.statements))
-    ingest = Ingest(standings)
+    publishers = {document.publisher for document in corpus.documents}
+    ingest = Ingest(standings, {entity.iri: entity.label for entity in corpus.entities.values()
+                                if entity.iri in publishers})
     yield ingest.ontology_chunk(ontology)
     entities = list(corpus.entities.values())
     for start in range(0, len(entities), _ENTITIES_PER_CHUNK):
@@ -249,9 +261,10 @@ def _document_quads(document: Document, graph, terms: _Terms) -> list[ox.Quad]:
     return [ox.Quad(node, terms(p), o, graph) for p, o in values]
 
 
-def _statement_chunk(statements: list[Statement], graph, terms: _Terms) -> Chunk:
+def _statement_chunk(statements: list[Statement], graph, terms: _Terms, citation: str | None) -> Chunk:
     """For each statement one node per fact, with its rank, its source and its evidence: the quote
-    anchor (with two selectors) of a quoted statement, the paraphrase of a cited one."""
+    anchor (with two selectors) of a quoted statement, the paraphrase of a cited one, and either's
+    evidence on one line (the quote, or ``citation``)."""
     quads: list[ox.Quad] = []
     exact: list[ox.Quad] = []
     add = quads.append
@@ -265,13 +278,16 @@ def _statement_chunk(statements: list[Statement], graph, terms: _Terms) -> Chunk
     start_of, end_of = terms(OA.start), terms(OA.end)
     resource, quote_class, position_class = (terms(OA.SpecificResource), terms(OA.TextQuoteSelector),
                                              terms(OA.TextPositionSelector))
-    evidence_of, paraphrase_of = terms(SKG.evidenceKind), terms(SKG.paraphrase)
+    evidence_of, paraphrase_of, shown_as = terms(SKG.evidenceKind), terms(SKG.paraphrase), terms(SKG.evidence)
     quoted, cited = terms(SKG.QuotedEvidence), terms(SKG.CitedEvidence)
+    cited_as = Literal_(citation, datatype=_XSD_STRING) if citation is not None else None
     for statement in statements:
         source = terms(DOC[statement.document])
         quote = statement.quote
         if quote is None:
             evidence = [(evidence_of, cited), (paraphrase_of, _en(statement.paraphrase))]
+            if cited_as is not None:
+                evidence.append((shown_as, cited_as))
         else:
             anchor_iri = f"{QUOTE}{statement.document}/{statement.id}"
             anchor = NamedNode(anchor_iri)
@@ -282,14 +298,15 @@ def _statement_chunk(statements: list[Statement], graph, terms: _Terms) -> Chunk
             add(Quad(anchor, selector_of, by_quote, graph))
             add(Quad(anchor, selector_of, by_position, graph))
             add(Quad(by_quote, a, quote_class, graph))
-            add(Quad(by_quote, exact_of, Literal_(quote.exact, datatype=_XSD_STRING), graph))
+            exact_words = Literal_(quote.exact, datatype=_XSD_STRING)
+            add(Quad(by_quote, exact_of, exact_words, graph))
             add(Quad(by_quote, prefix_of, Literal_(quote.prefix, datatype=_XSD_STRING), graph))
             add(Quad(by_quote, suffix_of, Literal_(quote.suffix, datatype=_XSD_STRING), graph))
             add(Quad(by_position, a, position_class, graph))
             add(Quad(by_position, start_of, Literal_(str(quote.start), datatype=_XSD_NON_NEGATIVE), graph))
             add(Quad(by_position, end_of, Literal_(str(quote.end), datatype=_XSD_NON_NEGATIVE), graph))
             exact += quads[-2:]
-            evidence = [(evidence_of, quoted), (target, anchor)]
+            evidence = [(evidence_of, quoted), (target, anchor), (shown_as, exact_words)]
         note = _en(statement.note) if statement.note else None
         subject = terms(statement.subject)
         rank = terms(statement.rank)

@@ -196,6 +196,7 @@ class SKG(DefinedNamespace):
     mirrors: URIRef
     retrieved: URIRef
     paraphrase: URIRef
+    evidence: URIRef
 
     # Datatypes
     CalendarDate: URIRef

@@ -73,6 +73,7 @@ class _Shared:
     spool: Path
     registry: Registry | None = None
     standings: Standings = field(default_factory=Standings)
+    publishers: dict = field(default_factory=dict)  # publisher IRI → label, for the cited claims' evidence
 
 
 def write_graph(layout: Layout, ontology: Graph, schema: Schema, folder: Path,
@@ -98,6 +99,7 @@ def write_graph(layout: Layout, ontology: Graph, schema: Schema, folder: Path,
         documents = Spool(spool_folder / "documents")
         spans: list[Span] = []
         known, mirrors = set(), []  # document ids, and the records that say they mirror one
+        publishers = set()
         texts: dict[str, str] = {}
         jobs = [("registry", span) for registry_file in found for span in registry_file.spans]
         jobs += [("document", path) for path in annotation_files(layout)]
@@ -115,12 +117,15 @@ def write_graph(layout: Layout, ontology: Graph, schema: Schema, folder: Path,
                     texts[document.id] = document.text_file
                 if document.mirror_of is not None:
                     mirrors.append(document)
+                if document.publisher is not None:
+                    publishers.add(document.publisher)
                 counts.documents += 1
                 counts.statements += statements
                 counts.facts += facts
         documents.close()
         problems.items += mirror_problems(mirrors, known)
         problems.raise_if_any()
+        shared.publishers = registry.labels_of(publishers)
         say(f"writing {counts.statements} statements from {counts.documents} documents")
         for piece in parallel.stream_jobs(_document_piece, spans, is_parallel, batch=8, shared=shared):
             emit(piece)
@@ -181,7 +186,7 @@ def _first_pass(job: tuple[str, object]):
 
 def _document_piece(span: Span) -> Piece:
     shared: _Shared = parallel.shared()
-    ingest = Ingest(shared.standings)
+    ingest = Ingest(shared.standings, shared.publishers)
     (document, statements), = read(span)
     return serialize(ingest.document_chunks(document, statements))
 

@@ -81,6 +81,15 @@ class Registry:
                     self._labels.setdefault(label.lower(), entity_id)
         return self._labels.get(name.lower())
 
+    def labels_of(self, iris: set[URIRef]) -> dict[URIRef, str]:
+        """The label of each of these entities, read back from the registry's records."""
+        labels = {}
+        for entity_id, names in (self.read_labels() if self.read_labels else ()):
+            iri = KG[entity_id]
+            if iri in iris:
+                labels[iri] = names[0]
+        return labels
+
     def _where(self, number: int) -> Where:
         return Where(self._files[self._file[number]], self._line[number])
 
