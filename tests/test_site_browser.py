@@ -152,6 +152,7 @@ def test_editor_runs_a_library_query_and_shows_its_rows(browser, server, built, 
     page = visit.page
     page.goto(server + "query")
     page.locator("#example-participants").click()
+    page.locator(".yasqe_queryButton:visible").wait_for()  # the participants tab drawn, as a reader would see it
     page.locator("#example-meetings").click()
     page.locator(".yasqe_queryButton:visible").click()
     assert visit.rows() == expected
@@ -172,7 +173,8 @@ def test_static_editor_answers_from_a_copied_folder_with_everything_outside_it_b
     visit = Visit(browser, folder)
     page = visit.page
     page.goto(folder + "query.html#attendance")
-    page.wait_for_function("document.body.dataset.engine === 'ready'", timeout=60_000)
+    # a selector, not a JavaScript predicate: the page's content security policy forbids evaluating strings
+    page.wait_for_selector("body[data-engine='ready']", state="attached", timeout=60_000)
     page.locator(".yasqe_queryButton:visible").click()
     assert visit.rows() == min(expected, 50)  # the table's first page
     assert page.locator(".yasr:visible .yasr_response_chip").inner_text().startswith(f"{expected} results")
