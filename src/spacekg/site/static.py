@@ -188,14 +188,16 @@ def _nodes(lookup: Lookup) -> tuple[list[str], ...]:
 
 def _most_named(lookup: Lookup) -> tuple[list[str], list[str]]:
     """The entities by the number of claims that name them (as subject or value), and the documents
-    by the number of claims that rest on them, most first (ties by IRI)."""
+    by the number of claims that rest on them, most first (ties by IRI). The ingester writes
+    rdf:subject and rdf:object on statement nodes alone, so those are counted straight from their
+    triples (checking each node's type as well took eight times as long at 100×)."""
     def ranked(pattern: str, namespace) -> list[str]:
-        rows = lookup.source.select(f"SELECT ?node (COUNT(?claim) AS ?claims) WHERE {{ ?claim a skg:Statement . "
+        rows = lookup.source.select(f"SELECT ?node (COUNT(?claim) AS ?claims) WHERE {{ "
                                     f"{pattern} FILTER(isIRI(?node)) }} GROUP BY ?node")
         counted = sorted((-int(count.value), node.value) for node, count in rows)
         return [node for _, node in counted if node.startswith(str(namespace))]
     return (ranked("{ ?claim rdf:subject ?node } UNION { ?claim rdf:object ?node }", KG),
-            ranked("?claim prov:wasDerivedFrom ?node", DOC))
+            ranked("?claim a skg:Statement ; prov:wasDerivedFrom ?node", DOC))
 
 
 def _batches(items: list[str], size: int = BATCH) -> Iterable[list[str]]:
