@@ -80,3 +80,15 @@ def test_queries_keep_answering_while_builds_run_and_are_killed(tmp_path):
     assert current_build(layout) is not None
     # the last build ran to the end and removed what the killed ones left
     assert not [p for p in (layout.output / "builds").iterdir() if p.name.startswith(".staging-")]
+
+
+def test_a_rebuild_names_the_folders_that_readers_will_see(tmp_path):
+    """While a build runs, output/site and the rest still lead to the previous build: its messages
+    must name them as output/…, not as the previous build's folder."""
+    copy_project(tmp_path)
+    for _ in range(2):
+        build = spacekg(tmp_path, "build")
+        out, err = build.communicate(timeout=600)
+        assert build.returncode == 0, err
+    assert "writing the site output/site/" in out
+    assert "output/builds/" not in out + err

@@ -53,7 +53,8 @@ def write_site(result, layout: Layout, folder: Path, say: Callable[[str], None],
     """Build stage: write output/site/ into the staging folder. The site copies the build's RDF
     files and graph page, and reads the ontology page's anchors: ontology.html must be there, and
     ``ready()`` returns once the others are (they may be written meanwhile by another process)."""
-    say(f"writing the site {layout.relative(layout.output / SITE_FOLDER)}/ (pages, source reader, query editor)")
+    # (output/site itself may still lead to the previous build: name the folder readers will see)
+    say(f"writing the site {layout.relative(layout.output)}/{SITE_FOLDER}/ (pages, source reader, query editor)")
     target = folder / SITE_FOLDER
     target.mkdir()
     lookup = Lookup(open_source(result.dataset))
