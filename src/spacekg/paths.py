@@ -111,11 +111,16 @@ class Layout:
         return self.root / "output"
 
     def relative(self, path: Path) -> str:
-        """A path as shown in messages: relative to the project root where possible."""
-        try:
-            return str(Path(path).resolve().relative_to(self.root.resolve()))
-        except ValueError:
-            return str(path)
+        """A path as shown in messages: relative to the project root where possible. A path inside
+        the project keeps its links as written (output/site, not the build folder it leads to);
+        one that reaches the project only through links is shown as resolved."""
+        for target, root in ((os.path.abspath(path), os.path.abspath(self.root)),
+                             (Path(path).resolve(), self.root.resolve())):
+            try:
+                return str(Path(target).relative_to(root))
+            except ValueError:
+                continue
+        return str(path)
 
 
 # -- builds: each in a folder of its own, output/current pointing at the one readers see -------------

@@ -20,5 +20,5 @@ def run(args, layout) -> int:
     result = build(layout, say)
     print("\n".join(result.summary()))
     for path in result.files:  # output/NAME, the link readers use (not the build folder it points into)
-        print(f"wrote {layout.relative(layout.output)}/{path.name}")
+        print(f"wrote {layout.relative(layout.output / path.name)}")
     return 0

@@ -53,8 +53,7 @@ def write_site(result, layout: Layout, folder: Path, say: Callable[[str], None],
     """Build stage: write output/site/ into the staging folder. The site copies the build's RDF
     files and graph page, and reads the ontology page's anchors: ontology.html must be there, and
     ``ready()`` returns once the others are (they may be written meanwhile by another process)."""
-    # (output/site itself may still lead to the previous build: name the folder readers will see)
-    say(f"writing the site {layout.relative(layout.output)}/{SITE_FOLDER}/ (pages, source reader, query editor)")
+    say(f"writing the site {layout.relative(layout.output / SITE_FOLDER)}/ (pages, source reader, query editor)")
     target = folder / SITE_FOLDER
     target.mkdir()
     lookup = Lookup(open_source(result.dataset))
@@ -189,8 +188,8 @@ def _nodes(lookup: Lookup) -> tuple[list[str], ...]:
 
 def _most_named(lookup: Lookup) -> tuple[list[str], list[str]]:
     """The entities by the number of claims that name them (as subject or value), and the documents
-    by the number of claims that rest on them, most first (ties by IRI). The ingester writes
-    rdf:subject and rdf:object on statement nodes alone, so those are counted straight from their
+    by the number of claims that rest on them, most first (ties by IRI). Only statements have
+    rdf:subject and rdf:object (shape:ClaimTerms), so those are counted straight from their
     triples (checking each node's type as well took eight times as long at 100×)."""
     def ranked(pattern: str, namespace) -> list[str]:
         rows = lookup.source.select(f"SELECT ?node (COUNT(?claim) AS ?claims) WHERE {{ "
