@@ -70,6 +70,13 @@ class Visit:
         self.page.wait_for_selector(ROWS, timeout=timeout)
         return self.page.locator(ROWS).count()
 
+    def run_button(self, title: str):
+        """The Run button of the tab named ``title``, once that tab is the open one. (A button
+        found as ``:visible`` may be the previous tab's, hidden a moment later.)"""
+        tab = self.page.locator(".tabsList .tab.active a[role=tab]", has_text=title)
+        tab.wait_for()
+        return self.page.locator(f"[id='{tab.get_attribute('aria-controls')}'] .yasqe_queryButton")
+
     def close(self):
         self.page.close()
 
@@ -146,15 +153,16 @@ def test_entity_page_shows_both_labels_and_links_each_quote_to_the_reader(browse
 
 def test_editor_runs_a_library_query_and_shows_its_rows(browser, server, built, layout):
     store = open_source(built.dataset).store
-    example = next(e for e in editor.library_examples(layout) if e.name == "meetings")
+    examples = {e.name: e for e in editor.library_examples(layout)}
+    example = examples["meetings"]
     expected = len(list(store.query(example.text, use_default_graph_as_union=True)))
     visit = Visit(browser, server)
     page = visit.page
     page.goto(server + "query")
     page.locator("#example-participants").click()
-    page.locator(".yasqe_queryButton:visible").wait_for()  # the participants tab drawn, as a reader would see it
+    visit.run_button(examples["participants"].title).wait_for()  # the participants tab drawn, as a reader would see it
     page.locator("#example-meetings").click()
-    page.locator(".yasqe_queryButton:visible").click()
+    visit.run_button(example.title).click()
     assert visit.rows() == expected
     header = page.locator(".yasr:visible table.dataTable thead th").all_inner_texts()
     assert [h.strip() for h in header if h.strip()] == query.find(layout, "meetings").columns  # the query's header
