@@ -23,17 +23,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-PREFIXES = """PREFIX skg: <https://w3id.org/spacekg/ontology#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-"""
+from spacekg.namespaces import PREFIXES
+
+_PREFIXES = {name: str(namespace) for name, namespace in PREFIXES.items()}
 # Patterns on the claim, each bound by the claim alone (one lookup per claim, one value each).
 PATTERNS = ("?claim rdf:subject ?s .", "?claim rdf:predicate ?p .", "?claim rdf:object ?o .",
             "?claim skg:evidence ?e .", "?claim prov:wasDerivedFrom ?source .", "?claim skg:rank ?rank .")
 
 
 def chain(k: int) -> str:
-    return PREFIXES + "SELECT * WHERE { ?claim a skg:Statement . " + " ".join(PATTERNS[:k]) + " }"
+    return "SELECT * WHERE { ?claim a skg:Statement . " + " ".join(PATTERNS[:k]) + " }"
 
 
 def timed(store: ox.Store, query: str, runs: int) -> tuple[float, int]:
@@ -41,7 +40,7 @@ def timed(store: ox.Store, query: str, runs: int) -> tuple[float, int]:
     times, rows = [], 0
     for _ in range(runs):
         start = time.perf_counter()
-        rows = sum(1 for _ in store.query(query, use_default_graph_as_union=True))
+        rows = sum(1 for _ in store.query(query, prefixes=_PREFIXES, use_default_graph_as_union=True))
         times.append(time.perf_counter() - start)
     return statistics.median(times), rows
 
@@ -70,9 +69,10 @@ def main() -> None:
             cells.append((seconds, rows))
             series[name].append(seconds)
         rows = cells[0][1]
-        if k and rows != claims:
+        if k == 0:
+            claims = rows
+        elif rows != claims:
             print(f"(pattern {k} gives some claims several values: {rows:,} rows for {claims:,} claims)")
-        claims = claims if k else rows
         print(f"| {k} | {rows:,} | {cells[0][0]:.3f} | {cells[1][0]:.3f} | "
               f"{cells[0][0] / rows * 1e6:.1f} | {cells[1][0] / rows * 1e6:.1f} |")
     print()
