@@ -138,7 +138,9 @@ class Rules:
 
         The queries of the entailments first find the distinct candidates among the entities and
         documents, then keep the typed ones and take away what is asserted with MINUS (one
-        anti-join on a hash table, where a NOT EXISTS would be evaluated again for every row)."""
+        anti-join on a hash table, where a NOT EXISTS would be evaluated again for every row).
+        Whether a candidate is typed is one lookup (FILTER EXISTS): joined with ``?s a ?type``,
+        Oxigraph built a hash table of every typed node, about 500 MB at 1,000 times the corpus."""
         queries = []
         for target in sorted(self.object_properties):
             path = self._path(target)
@@ -146,7 +148,7 @@ class Rules:
                 continue
             queries.append((target, f"""SELECT DISTINCT ?s ?o WHERE {{
   {{ SELECT DISTINCT ?s ?o WHERE {{ ?s {path} ?o . FILTER(isIRI(?o) && {_MEMBERS}) }} }}
-  ?s a ?type .
+  FILTER EXISTS {{ ?s a ?type }}
   MINUS {{ ?s <{target}> ?o }}
 }}"""))
         return queries
@@ -161,7 +163,7 @@ class Rules:
                 continue
             queries.append((target, f"""SELECT DISTINCT ?s WHERE {{
   {{ SELECT DISTINCT ?s WHERE {{ {" UNION ".join(patterns)} FILTER({_MEMBERS}) }} }}
-  ?s a ?type .
+  FILTER EXISTS {{ ?s a ?type }}
   MINUS {{ ?s a <{target}> }}
 }}"""))
         return queries
