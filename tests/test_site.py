@@ -138,6 +138,9 @@ def test_a_large_graph_gets_a_bounded_site_that_says_what_it_leaves_out(built, l
     assert not (tmp_path / "statement").exists() and not (tmp_path / "quote").exists()
     start = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert "`spacekg serve` has a page for every one" in start and "is not copied here" in start
+    claims = {row[0] for row in lookup.source.select("SELECT ?s WHERE { ?s a skg:Statement }")}
+    quotes = {row[0] for row in lookup.source.select("SELECT ?s WHERE { ?s a oa:SpecificResource }")}
+    assert f"none for each of the {len(claims):,} claims, {len(quotes):,} quotes and" in " ".join(start.split())
     assert "The query editor is not included" in start
     assert not (tmp_path / "assets" / "graph-data.js").exists()
     meetings = start.split('id="meetings"', 1)[1].split("</table>", 1)[0].split("<tr")[2:]

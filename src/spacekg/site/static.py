@@ -68,8 +68,9 @@ def write(lookup: Lookup, layout: Layout, target: Path, texts: dict[str, Path], 
     ``built``: the folder with the build's other outputs (RDF files, ontology page, graph page),
     complete once ``ready()`` returns."""
     site = pages.SiteContext(lookup, layout, served=False, list_limit=LIST_LIMIT)
-    entities, documents, claims, quotes, graphs = _nodes(lookup)
-    if len(entities) + len(documents) + len(claims) + len(quotes) + len(graphs) > PAGE_LIMIT:
+    entities, documents, graphs = _nodes(lookup)
+    claims, quotes = _count(lookup, CLAIMS), _count(lookup, QUOTES)
+    if len(entities) + len(documents) + claims + quotes + len(graphs) > PAGE_LIMIT:
         named, resting = _most_named(lookup)
         readers = resting[:LARGE_GRAPH_PAGES - LARGE_GRAPH_PAGES * 3 // 4]
         meetings = [m.meeting.iri for m in home.meetings(lookup)]
@@ -81,9 +82,11 @@ def write(lookup: Lookup, layout: Layout, target: Path, texts: dict[str, Path], 
                              f"Comprehensive Dialogue on Space and those that the most claims name) and the "
                              f"{len(documents):,} source documents that the most claims rest on, and none "
                              "for each of the "
-                             f"{len(claims):,} claims, {len(quotes):,} quotes and {len(graphs):,} named graphs (the "
+                             f"{claims:,} claims, {quotes:,} quotes and {len(graphs):,} named graphs (the "
                              "entity pages and the source readers show them); `spacekg serve` has a page for every one.")
         claims, quotes, graphs = [], [], []
+    else:
+        claims, quotes = _iris(lookup, CLAIMS), _iris(lookup, QUOTES)
     site.available = {path_of(iri) for iri in [*entities, *documents, *claims, *quotes, *graphs, BASE + "ontology"]}
     ontology = built / "ontology.html"
     if ontology.is_file():
@@ -174,16 +177,28 @@ def _asserted_trig(nquads: Path) -> str:
     return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes).decode("utf-8")
 
 
+CLAIMS = "?node a skg:Statement"
+QUOTES = "?node a oa:SpecificResource"
+
+
 def _nodes(lookup: Lookup) -> tuple[list[str], ...]:
-    """The nodes that have pages: entities, source documents, claims, quotes, named graphs (sorted)."""
-    def iris(query: str) -> list[str]:
-        return sorted({row[0].value for row in lookup.source.select(query) if isinstance(row[0], ox.NamedNode)})
-    entities = iris(f"SELECT DISTINCT ?node WHERE {{ ?node a ?class FILTER(STRSTARTS(STR(?node), \"{KG}\")) }}")
-    documents = iris(f"SELECT DISTINCT ?entity WHERE {{ {home.DOCUMENTS.pattern()} }}")
-    claims = iris("SELECT ?node WHERE { ?node a skg:Statement }")
-    quotes = iris("SELECT ?node WHERE { ?node a oa:SpecificResource }")
+    """The entities, source documents and named graphs, which may have pages (sorted IRIs)."""
+    entities = _iris(lookup, f"?node a ?class FILTER(STRSTARTS(STR(?node), \"{KG}\"))")
+    documents = _iris(lookup, home.DOCUMENTS.pattern("?node"))
     graphs = sorted(g.value for g in lookup.source.store.named_graphs() if isinstance(g, ox.NamedNode))
-    return entities, documents, claims, quotes, graphs
+    return entities, documents, graphs
+
+
+def _iris(lookup: Lookup, pattern: str) -> list[str]:
+    """The IRIs that ``pattern`` binds ?node to, sorted."""
+    rows = lookup.source.select(f"SELECT DISTINCT ?node WHERE {{ {pattern} }}")
+    return sorted(row[0].value for row in rows if isinstance(row[0], ox.NamedNode))
+
+
+def _count(lookup: Lookup, pattern: str) -> int:
+    """How many IRIs ``pattern`` binds ?node to, counted by the store (claims and quotes: listed
+    only when the site has a page for each, since millions of IRIs take gigabytes in Python)."""
+    return lookup.source.count(f"SELECT (COUNT(DISTINCT ?node) AS ?n) WHERE {{ {pattern} FILTER(isIRI(?node)) }}")
 
 
 def _most_named(lookup: Lookup) -> tuple[list[str], list[str]]:
