@@ -376,7 +376,7 @@ def test_views_of_a_graph_above_the_overview_limit(built, layout, network, drawn
     monkeypatch.setattr(overview, "OVERVIEW_LIMIT", 60)
 
     class Result:
-        dataset, files = built.dataset, []
+        dataset, ontology, files = built.dataset, built.ontology, []
 
     write_views(Result(), layout, tmp_path, lambda _: None)
     data = embedded_data((tmp_path / "graph.html").read_text(encoding="utf-8"))
