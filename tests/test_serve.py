@@ -384,6 +384,8 @@ def test_a_new_build_is_served_without_a_restart(tmp_path, layout):
     with serving(scratch.root, "--workers", "2") as site:
         url = f"{site}/sparql"
         before = number(ask(url, count))
+        start = httpx.get(f"{site}/", timeout=60).text
+        assert httpx.get(f"{site}/", timeout=60).text == start  # the start page, made once for the build
         with scratch.ontology.open("a", encoding="utf-8") as ontology:
             ontology.write("\n<https://w3id.org/spacekg/ontology> rdfs:seeAlso <https://w3id.org/spacekg/> .\n")
         answers, stop = [], threading.Event()
@@ -399,10 +401,12 @@ def test_a_new_build_is_served_without_a_restart(tmp_path, layout):
         try:
             build(scratch, say=lambda _: None)
             after = number(ask(url, count))
+            start_after = httpx.get(f"{site}/", timeout=60).text
         finally:
             stop.set()
             asking.join()
     assert after == before + 1
+    assert start_after != start  # made again for the new build (its triples are one more)
     assert answers and set(answers) <= {before, after}
     shutil.rmtree(scratch.output, ignore_errors=True)
 

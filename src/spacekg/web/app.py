@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Callable
 
 import mimeparse
 
@@ -49,6 +50,7 @@ class CurrentSite:
         self._lock = threading.Lock()
         self._key = None
         self._site: pages.SiteContext | None = None
+        self._made: dict[str, str] = {}  # pages made once for the build (see :meth:`once`)
 
     def site(self) -> pages.SiteContext:
         current = builds.current(self.layout)
@@ -59,7 +61,17 @@ class CurrentSite:
                 ontology = built(self.layout, "ontology.html")
                 anchors = pages.ontology_anchors(ontology.read_text(encoding="utf-8")) if ontology.is_file() else frozenset()
                 self._site, self._key = pages.SiteContext(lookup, self.layout, served=True, ontology_anchors=anchors), key
+                self._made = {}
             return self._site
+
+    def once(self, name: str, make: Callable[[pages.SiteContext], str]) -> str:
+        """A page that depends on the build alone (the start page, whose counts and list of
+        sources take seconds on a large graph), made on its first request after each build."""
+        site = self.site()
+        made = self._made
+        if name not in made:
+            made[name] = make(site)  # kept in the table of the build it was made from
+        return made[name]
 
     def text(self, identifier: str) -> str | None:
         """The verbatim text of a document, as the build copied it into the site."""
@@ -101,13 +113,12 @@ def app(layout: Layout, timeout: float = 30.0, **endpoint):
         return HTMLResponse(html, status_code=404)
 
     async def start(request: Request) -> Response:
-        def render() -> str:
-            site = graph.site()
+        def render(site: pages.SiteContext) -> str:
             records = home.sources(site.lookup)
             downloads = [(name, kind, file_size(graph.file(name))) for name, kind in DOWNLOADS
                          if graph.file(name).is_file()]
             return pages.home_page(site, records, downloads)
-        return HTMLResponse(await run_in_threadpool(render))
+        return HTMLResponse(await run_in_threadpool(graph.once, "start", render))
 
     async def query_editor(request: Request) -> Response:
         if assets.missing():
