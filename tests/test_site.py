@@ -130,6 +130,7 @@ def test_a_large_graph_gets_a_bounded_site_that_says_what_it_leaves_out(built, l
     monkeypatch.setattr(static, "LIST_LIMIT", 10)
     monkeypatch.setattr(static, "EDITOR_QUAD_LIMIT", 100)
     monkeypatch.setattr(static, "DOWNLOAD_LIMIT", 1000)
+    monkeypatch.setattr(home, "START_SOURCES", 5)
     texts = texts_of(built, layout)
     static.write(lookup, layout, tmp_path, texts, layout.output)
     readers = len(list((tmp_path / "doc").glob("*.html")))
@@ -142,6 +143,13 @@ def test_a_large_graph_gets_a_bounded_site_that_says_what_it_leaves_out(built, l
     quotes = {row[0] for row in lookup.source.select("SELECT ?s WHERE { ?s a oa:SpecificResource }")}
     assert f"none for each of the {len(claims):,} claims, {len(quotes):,} quotes and" in " ".join(start.split())
     assert "The query editor is not included" in start
+    listed = start.split('class="records"', 1)[1].split("</table>", 1)[0].split("<tr>")[2:]
+    documents = [row[0].value for row in lookup.source.select(
+        "SELECT DISTINCT ?d WHERE { ?d a/rdfs:subClassOf* skg:SourceDocument }")]
+    every = [html.escape(record.title, quote=False) for record in sorted(
+        lookup.records(documents).values(), key=lambda r: (r.issued, r.title, r.iri))]
+    assert len(listed) == 5 and all(title in row for title, row in zip(every, listed))  # the first five, in order
+    assert f"The first 5 of the {len(every)} source documents by date of issue" in " ".join(start.split())
     assert not (tmp_path / "assets" / "graph-data.js").exists()
     meetings = start.split('id="meetings"', 1)[1].split("</table>", 1)[0].split("<tr")[2:]
     assert meetings and all('<a href="id/' in row.split("</td>", 2)[1] for row in meetings)  # each has its page

@@ -15,6 +15,9 @@ from ..namespaces import COMPREHENSIVE_DIALOGUE, SKG
 from .lookup import Lookup, Record, Value, local_name
 
 
+START_SOURCES = 500  # source documents listed on the start page (the list of documents has the rest)
+
+
 @dataclass(frozen=True)
 class Section:
     """A kind of entity: the instances of ``roots`` (or their subclasses) that are not ``excluding``."""
@@ -145,11 +148,33 @@ def meetings(lookup: Lookup) -> list[Meeting]:
     return sorted(found.values(), key=lambda m: (_number(m.ordinal), m.start or "9999", m.meeting.text))
 
 
-def sources(lookup: Lookup) -> list[Record]:
-    """Every source document (verbatim text or cited record), by date of issue and title."""
-    rows = lookup.source.select(f"SELECT DISTINCT ?entity WHERE {{ {DOCUMENTS.pattern()} }}")
-    records = lookup.records([row[0].value for row in rows])
-    return sorted(records.values(), key=lambda r: (r.issued, r.title, r.iri))
+@dataclass
+class Sources:
+    """The source documents the start page lists (the first ``limit`` by date of issue, title and
+    IRI), and how many there are in all."""
+
+    records: list[Record]
+    total: int
+
+
+def sources(lookup: Lookup) -> Sources:
+    """The first START_SOURCES source documents (verbatim texts and cited records) by date of
+    issue, title and IRI. Only the documents issued no later than the START_SOURCES-th date can
+    be among them, so only their metadata are looked up (dcterms:issued has one value,
+    shape:IssuedDate; a document without one comes first, as its record's empty date does)."""
+    limit = START_SOURCES
+    rows = lookup.source.select(f"""SELECT ?entity ?issued WHERE {{ {{ SELECT DISTINCT ?entity WHERE {{ {DOCUMENTS.pattern()} }} }}
+        OPTIONAL {{ ?entity dcterms:issued ?issued }} }}""")
+    issued: dict[str, str] = {}
+    for entity, date in rows:
+        if isinstance(entity, ox.NamedNode):
+            issued[entity.value] = min(issued.get(entity.value, date.value if date else ""), date.value if date else "")
+    wanted = list(issued)
+    if len(issued) > limit:
+        last = sorted(issued.values())[limit - 1]
+        wanted = [iri for iri, date in issued.items() if date <= last]
+    records = sorted(lookup.records(wanted).values(), key=lambda r: (r.issued, r.title, r.iri))
+    return Sources(records[:limit], len(issued))
 
 
 def members(lookup: Lookup, section: Section) -> list[Value]:

@@ -105,11 +105,12 @@ def ontology_anchors(html: str) -> frozenset[str]:
 
 # --- The pages ---------------------------------------------------------------------------------
 
-def home_page(site: SiteContext, records: list, downloads: list[tuple[str, str, str]]) -> str:
+def home_page(site: SiteContext, sources: home.Sources, downloads: list[tuple[str, str, str]]) -> str:
     """The start page; ``downloads``: (file, format, size) of the RDF files the site offers."""
     lookup = site.lookup
     return render(site, "home.html.j2", HOME, counts=home.counts(lookup), meetings=home.meetings(lookup),
-                  sections=home.SECTIONS, records=records, downloads=downloads, library=site.library)
+                  sections=home.SECTIONS, sources=sources, documents=home.DOCUMENTS, downloads=downloads,
+                  library=site.library)
 
 
 def list_page(site: SiteContext, section: home.Section) -> str:

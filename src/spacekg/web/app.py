@@ -114,10 +114,9 @@ def app(layout: Layout, timeout: float = 30.0, **endpoint):
 
     async def start(request: Request) -> Response:
         def render(site: pages.SiteContext) -> str:
-            records = home.sources(site.lookup)
             downloads = [(name, kind, file_size(graph.file(name))) for name, kind in DOWNLOADS
                          if graph.file(name).is_file()]
-            return pages.home_page(site, records, downloads)
+            return pages.home_page(site, home.sources(site.lookup), downloads)
         return HTMLResponse(await run_in_threadpool(graph.once, "start", render))
 
     async def query_editor(request: Request) -> Response:
