@@ -3,13 +3,18 @@ query of the OWL rules (entailments, disjoint classes, functional properties), s
 
     python benchmarks/checks.py ROOT              # ROOT: a project folder with a built output/
     python benchmarks/checks.py ROOT --explain    # and Oxigraph's plan of the five slowest
+    python benchmarks/checks.py ROOT --memory     # each in a fresh process, with its peak memory
 
-The store is opened read-only; each query runs once, its rows counted.
+The store is opened read-only; each query runs once, its rows counted. With --memory each query
+runs in a process of its own that opens the store as the checks' workers do, and the process's
+peak resident memory is reported beside the time: what a query adds to a worker.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
+import resource
 import time
 from pathlib import Path
 
@@ -37,6 +42,31 @@ def check_queries(layout: Layout) -> dict[str, str]:
     return queries
 
 
+def answer(store: ox.Store, query: str) -> tuple[float, int, float | None]:
+    """Seconds and rows of ``query`` on ``store`` (and no memory figure)."""
+    started = time.perf_counter()
+    rows = sum(1 for _ in store.query(query, use_default_graph_as_union=True))
+    return time.perf_counter() - started, rows, None
+
+
+def in_fresh_process(location: str, query: str) -> tuple[float, int, float]:
+    """Seconds, rows and the peak resident MB of a forked process that opens the store at
+    ``location`` read-only and answers ``query``."""
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+
+    def run() -> None:
+        seconds, rows, _ = answer(ox.Store.read_only(location), query)
+        send.send((seconds, rows, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+
+    process = context.Process(target=run)
+    process.start()
+    send.close()
+    found = receive.recv()
+    process.join()
+    return found
+
+
 def _local(iri) -> str:
     return str(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
@@ -46,18 +76,19 @@ def main() -> None:
     parser.add_argument("root", type=Path)
     parser.add_argument("--only", action="append", default=[], help="run only the queries whose name has this")
     parser.add_argument("--explain", action="store_true", help="print the plans of the five slowest")
+    parser.add_argument("--memory", action="store_true", help="run each query in a fresh process and report its peak memory")
     parser.add_argument("--store", type=Path, help="the Oxigraph folder (default: ROOT/output/store/oxigraph)")
     args = parser.parse_args()
     layout = Layout(args.root.resolve())
-    store = ox.Store.read_only(str(args.store or layout.output / STORE_FOLDER / "oxigraph"))
+    location = str(args.store or layout.output / STORE_FOLDER / "oxigraph")
+    store = ox.Store.read_only(location)
     times = []
     for name, query in check_queries(layout).items():
         if args.only and not any(part in name for part in args.only):
             continue
-        started = time.perf_counter()
-        rows = sum(1 for _ in store.query(query, use_default_graph_as_union=True))
-        times.append((time.perf_counter() - started, name, rows, query))
-        print(f"{times[-1][0]:8.3f} s {rows:7d} rows  {name}", flush=True)
+        seconds, rows, peak = in_fresh_process(location, query) if args.memory else answer(store, query)
+        times.append((seconds, name, rows, query))
+        print(f"{seconds:8.3f} s {rows:7d} rows  {name}" + (f"  (peak {peak:,.0f} MB)" if peak else ""), flush=True)
     times.sort(reverse=True)
     print(f"\ntotal {sum(t for t, *_ in times):.2f} s; slowest first:")
     for seconds, name, rows, _ in times[:15]:
