@@ -508,3 +508,11 @@ def test_a_plan_realized_as_a_held_meeting_is_listed_beside_it(cited_site):
 def test_the_site_with_cited_records_has_no_broken_link(cited_site):
     layout, _, _ = cited_site
     assert broken_links(layout.output / "site") == []
+
+
+def test_only_claims_rest_on_source_documents(lookup):
+    """The site ranks the documents by their prov:wasDerivedFrom triples without checking each
+    subject's class: only claims may have one."""
+    assert lookup.source.count("SELECT (COUNT(*) AS ?n) WHERE { ?claim prov:wasDerivedFrom ?document }") > 0
+    assert lookup.source.select("SELECT ?node WHERE { ?node prov:wasDerivedFrom ?document "
+                                "FILTER NOT EXISTS { ?node a skg:Statement } }") == []

@@ -204,15 +204,17 @@ def _count(lookup: Lookup, pattern: str) -> int:
 def _most_named(lookup: Lookup) -> tuple[list[str], list[str]]:
     """The entities by the number of claims that name them (as subject or value), and the documents
     by the number of claims that rest on them, most first (ties by IRI). Only statements have
-    rdf:subject and rdf:object (shape:ClaimTerms), so those are counted straight from their
-    triples (checking each node's type as well took eight times as long at 100×)."""
+    rdf:subject and rdf:object (shape:ClaimTerms), and only the ingester's claims have
+    prov:wasDerivedFrom, so those are counted straight from their triples (checking each node's
+    type as well took eight times as long at 100× for the entities, 4.5 times at 1,000× for the
+    documents: 6.5 s against 1.4 s)."""
     def ranked(pattern: str, namespace) -> list[str]:
         rows = lookup.source.select(f"SELECT ?node (COUNT(?claim) AS ?claims) WHERE {{ "
                                     f"{pattern} FILTER(isIRI(?node)) }} GROUP BY ?node")
         counted = sorted((-int(count.value), node.value) for node, count in rows)
         return [node for _, node in counted if node.startswith(str(namespace))]
     return (ranked("{ ?claim rdf:subject ?node } UNION { ?claim rdf:object ?node }", KG),
-            ranked("?claim a skg:Statement ; prov:wasDerivedFrom ?node", DOC))
+            ranked("?claim prov:wasDerivedFrom ?node", DOC))
 
 
 def _batches(items: list[str], size: int = BATCH) -> Iterable[list[str]]:
