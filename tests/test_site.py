@@ -510,9 +510,10 @@ def test_the_site_with_cited_records_has_no_broken_link(cited_site):
     assert broken_links(layout.output / "site") == []
 
 
-def test_only_claims_rest_on_source_documents(lookup):
-    """The site ranks the documents by their prov:wasDerivedFrom triples without checking each
-    subject's class: only claims may have one."""
-    assert lookup.source.count("SELECT (COUNT(*) AS ?n) WHERE { ?claim prov:wasDerivedFrom ?document }") > 0
-    assert lookup.source.select("SELECT ?node WHERE { ?node prov:wasDerivedFrom ?document "
+@pytest.mark.parametrize("prop", ["prov:wasDerivedFrom", "skg:evidenceKind"])
+def test_only_claims_have_a_source_and_a_kind_of_evidence(lookup, prop):
+    """The site ranks the documents by their prov:wasDerivedFrom triples, and the start page counts
+    the claims by skg:evidenceKind, without checking each subject's class: only claims may have them."""
+    assert lookup.source.count(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?claim {prop} ?value }}") > 0
+    assert lookup.source.select(f"SELECT ?node WHERE {{ ?node {prop} ?value "
                                 "FILTER NOT EXISTS { ?node a skg:Statement } }") == []
