@@ -152,8 +152,8 @@ def meetings(lookup: Lookup) -> list[Meeting]:
 
 @dataclass
 class Sources:
-    """The source documents the start page lists (the first ``limit`` by date of issue, title and
-    IRI), and how many there are in all."""
+    """The source documents the start page lists (the first START_SOURCES by date of issue, title
+    and IRI), and how many there are in all."""
 
     records: list[Record]
     total: int
@@ -170,7 +170,8 @@ def sources(lookup: Lookup) -> Sources:
     issued: dict[str, str] = {}
     for entity, date in rows:
         if isinstance(entity, ox.NamedNode):
-            issued[entity.value] = min(issued.get(entity.value, date.value if date else ""), date.value if date else "")
+            value = date.value if date is not None else ""
+            issued[entity.value] = min(issued.get(entity.value, value), value)
     wanted = list(issued)
     if len(issued) > limit:
         last = sorted(issued.values())[limit - 1]

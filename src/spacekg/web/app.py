@@ -68,7 +68,8 @@ class CurrentSite:
         """A page that depends on the build alone (the start page, whose counts and list of
         sources take seconds on a large graph), made on its first request after each build."""
         site = self.site()
-        made = self._made
+        with self._lock:  # a build published meanwhile has a table of its own
+            made = self._made if self._site is site else {}
         if name not in made:
             made[name] = make(site)  # kept in the table of the build it was made from
         return made[name]
