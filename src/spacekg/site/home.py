@@ -75,11 +75,12 @@ def count_query(where: str, variable: str = "?entity") -> str:
     return f"SELECT (COUNT(DISTINCT {variable}) AS ?n) WHERE {{\n  {where}\n}}"
 
 
+QUOTES_COUNT = count_query("?quote a oa:SpecificResource .", "?quote")
+CLAIMS_COUNT = count_query("?claim a skg:Statement .", "?claim")
 GRAPH_COUNTS = (  # (what, query): the evidence and the triples
     ("quotes: passages of the verbatim texts annotated with the facts they support (oa:SpecificResource)",
-     count_query("?quote a oa:SpecificResource .", "?quote")),
-    ("claims: one fact each, with its rank and its source (skg:Statement)",
-     count_query("?claim a skg:Statement .", "?claim")),
+     QUOTES_COUNT),
+    ("claims: one fact each, with its rank and its source (skg:Statement)", CLAIMS_COUNT),
     # only claims have a kind of evidence (the ingester gives it, shape:StatementEvidence asks for it):
     # counted without looking up each claim's class, which took seconds at a thousand times the corpus
     ("claims resting on a quote of a verbatim text (skg:QuotedEvidence)",
@@ -102,6 +103,11 @@ def counts(lookup: Lookup) -> list[Count]:
         found += [Count(source.count(query), what, query) for what, query in GRAPH_COUNTS]
         return found
     return lookup.source.memo("site-counts", compute)
+
+
+def counted(lookup: Lookup, query: str) -> int:
+    """The number the start page gives for one of its count queries (QUOTES_COUNT …)."""
+    return next(count.number for count in counts(lookup) if count.query == query)
 
 
 @dataclass

@@ -69,7 +69,7 @@ def write(lookup: Lookup, layout: Layout, target: Path, texts: dict[str, Path], 
     complete once ``ready()`` returns."""
     site = pages.SiteContext(lookup, layout, served=False, list_limit=LIST_LIMIT)
     entities, documents, graphs = _nodes(lookup)
-    claims, quotes = _count(lookup, CLAIMS), _count(lookup, QUOTES)
+    claims, quotes = home.counted(lookup, home.CLAIMS_COUNT), home.counted(lookup, home.QUOTES_COUNT)
     if len(entities) + len(documents) + claims + quotes + len(graphs) > PAGE_LIMIT:
         named, resting = _most_named(lookup)
         readers = resting[:LARGE_GRAPH_PAGES - LARGE_GRAPH_PAGES * 3 // 4]
@@ -177,6 +177,8 @@ def _asserted_trig(nquads: Path) -> str:
     return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes).decode("utf-8")
 
 
+# Claims and quotes are listed only when the site has a page for each (millions of IRIs take
+# gigabytes in Python); otherwise the start page's counts say how many there are.
 CLAIMS = "?node a skg:Statement"
 QUOTES = "?node a oa:SpecificResource"
 
@@ -193,12 +195,6 @@ def _iris(lookup: Lookup, pattern: str) -> list[str]:
     """The IRIs that ``pattern`` binds ?node to, sorted."""
     rows = lookup.source.select(f"SELECT DISTINCT ?node WHERE {{ {pattern} }}")
     return sorted(row[0].value for row in rows if isinstance(row[0], ox.NamedNode))
-
-
-def _count(lookup: Lookup, pattern: str) -> int:
-    """How many IRIs ``pattern`` binds ?node to, counted by the store (claims and quotes: listed
-    only when the site has a page for each, since millions of IRIs take gigabytes in Python)."""
-    return lookup.source.count(f"SELECT (COUNT(DISTINCT ?node) AS ?n) WHERE {{ {pattern} FILTER(isIRI(?node)) }}")
 
 
 def _most_named(lookup: Lookup) -> tuple[list[str], list[str]]:
