@@ -32,8 +32,8 @@ def check_queries(layout: Layout) -> dict[str, str]:
     as the rules write them)."""
     ontology, _ = read_ontology(layout)
     rules = Rules.of(ontology)
-    queries = {f"shape {name}": path.read_text(encoding="utf-8")
-               for name, path in twins(layout.root / "ontology" / "shapes").items()}
+    queries = {f"shape {path.stem}": path.read_text(encoding="utf-8")
+               for paths in twins(layout.root / "ontology" / "shapes").values() for path in paths}
     queries |= {f"entail {_local(target)}": query for target, query in rules.property_queries()}
     queries |= {f"class {_local(target)}": query for target, query in rules.class_queries()}
     queries |= {f"disjoint {'/'.join(_local(c) for c in group)}": query

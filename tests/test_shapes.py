@@ -10,7 +10,7 @@ from pyshacl import validate
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from spacekg.checks.shacl import load_shapes
+from spacekg.checks.shacl import load_shapes, twins
 from spacekg.exports.rdf import union_graph
 from spacekg.namespaces import SH, SHAPE
 
@@ -104,8 +104,6 @@ TWINS = Path(__file__).resolve().parents[1] / "ontology" / "shapes"
 
 
 def test_every_targeted_shape_has_its_sparql_twin(shapes):
-    from spacekg.checks.shacl import twins
-
     targeted = {s for s in named_shapes(shapes) if any((s, t, None) in shapes for t in TARGETS)}
     assert {SHAPE[name] for name in twins(TWINS)} == targeted
 
@@ -146,6 +144,22 @@ def test_the_twins_find_what_pyshacl_finds(shapes, layout, case):
 
 def test_the_twins_find_nothing_in_the_built_graph(shapes, built):
     assert twin_findings(shapes, union_graph(built.dataset)) == set() == pyshacl_findings(shapes, union_graph(built.dataset))
+
+
+PARTS = sorted(path.name for paths in twins(TWINS).values() if len(paths) > 1 for path in paths)
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_every_part_of_a_twin_finds_its_share_of_the_broken_data(layout, part):
+    """A twin in parts (NAME.PART.rq): each part finds a violation in broken_shapes/NAME.ttl, so
+    that none is dead and the broken file tries them all."""
+    from spacekg.checks.answers import select_all
+
+    name = part.split(".")[0]
+    data = Graph().parse(BROKEN / f"{name}.ttl", format="turtle")
+    data += Graph().parse(layout.ontology, format="turtle")
+    [(_, rows)] = select_all(in_store(data), [(TWINS / part).read_text(encoding="utf-8")])
+    assert rows, f"{part} finds nothing in broken_shapes/{name}.ttl"
 
 
 def test_a_twin_that_does_not_parse_is_named(shapes, tmp_path):

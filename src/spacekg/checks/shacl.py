@@ -3,7 +3,8 @@ with pySHACL on graphs held in memory.
 
 Every shape of the shapes file that has a target has a twin, ontology/shapes/NAME.rq: a SPARQL
 SELECT of the nodes that violate it (``?focus``, with ``?path`` and ``?value`` where a property is
-at fault). Oxigraph answers the twins on a store of any size, where pySHACL needs the graph in
+at fault). A twin too large for one query comes in parts, NAME.PART.rq, whose answers together
+are the shape's: each part runs alone, so a worker holds the hash tables of one part at a time. Oxigraph answers the twins on a store of any size, where pySHACL needs the graph in
 memory. The shapes file stays the source of truth: the messages come from it, and the test suite
 checks that each targeted shape has its twin and that the twins and pySHACL find the same
 violations, on the corpus and on a broken data file for every shape (tests/broken_shapes/).
@@ -60,9 +61,13 @@ def validate_shapes(data: Graph, shapes: Graph, origins: Origins, fallback: str)
     return sorted(set(problems), key=lambda p: (p.file, p.line, p.message))
 
 
-def twins(folder: Path) -> dict[str, Path]:
-    """Shape name → its SPARQL twin in ``folder`` (ontology/shapes/)."""
-    return {path.stem: path for path in sorted(folder.glob("*.rq"))}
+def twins(folder: Path) -> dict[str, list[Path]]:
+    """Shape name → the files of its SPARQL twin in ``folder`` (ontology/shapes/): NAME.rq, or its
+    parts NAME.PART.rq."""
+    named: dict[str, list[Path]] = {}
+    for path in sorted(folder.glob("*.rq")):
+        named.setdefault(path.name.split(".")[0], []).append(path)
+    return named
 
 
 def twin_violations(store, shapes: Graph, folder: Path, location: Path | None = None) -> list[tuple]:
@@ -75,14 +80,14 @@ def twin_violations(store, shapes: Graph, folder: Path, location: Path | None = 
     from .answers import select_all
 
     found = []
-    named = twins(folder)
-    for path in named.values():  # a twin that does not parse is the project's error, named as such
+    parts = [(name, path) for name, paths in twins(folder).items() for path in paths]
+    for _, path in parts:  # a twin that does not parse is the project's error, named as such
         try:  # (on an empty store: Oxigraph evaluates a query as soon as it is given)
             ox.Store().query(path.read_text(encoding="utf-8"), use_default_graph_as_union=True)
         except (SyntaxError, ValueError, OSError) as error:
             raise SpacekgError(f"{path.name}: the shape's SPARQL cannot run: {str(error).splitlines()[0][:300]}") from None
-    answers = select_all(store, [path.read_text(encoding="utf-8") for path in named.values()], location)
-    for name, (names, rows) in zip(named, answers):
+    answers = select_all(store, [path.read_text(encoding="utf-8") for _, path in parts], location)
+    for (name, _), (names, rows) in zip(parts, answers):
         for values in rows:
             row = dict(zip(names, values))
             message = shape_message(shapes, SHAPE[name], row.get("path"), row.get("constraint"))

@@ -1,8 +1,8 @@
 """The checks as build stages, run on the store a build has just written, at any size; and all of
 them at once for `spacekg validate`.
 
-1. SHACL: each shape of ontology/shapes.ttl has its twin in SPARQL (ontology/shapes/NAME.rq),
-   which Oxigraph answers on the store (see shacl.py);
+1. SHACL: each shape of ontology/shapes.ttl has its twin in SPARQL (ontology/shapes/NAME.rq, or
+   its parts NAME.PART.rq), which Oxigraph answers on the store (see shacl.py);
 2. OWL, on the data: the ontology's axioms as SPARQL rules (see rules.py): inconsistencies are
    problems, entailments go to graph:inferred;
 3. OWL, on the ontology alone: HermiT, in a child process started with the build (its verdict is
