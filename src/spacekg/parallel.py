@@ -72,6 +72,15 @@ def die_with_parent(parent: int) -> None:
         os._exit(0)
 
 
+def give_back_memory() -> None:
+    """Return the heap's free pages to the system (glibc's malloc_trim), which a large query's hash
+    tables leave behind: without it a worker keeps the resident memory of its largest job."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
 def shared():
     """What the caller of :func:`stream_jobs` shares with the jobs it runs."""
     return _SHARED

@@ -5,7 +5,8 @@ spread their queries over worker processes instead: each opens the database read
 has finished writing it) and answers the queries it is handed, returning the rows
 (:func:`select_all`) or writing them to a file (:func:`write_all`, for answers too large to hold).
 A store without a folder (in memory), a small graph or a single core gets them answered here, in
-order.
+order. The workers are new interpreters (spawned, not forked): a fork would start from the
+building process's memory, hundreds of MB on a large graph, and copy what it touches.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Callable, TypeVar
 
 import pyoxigraph as ox
 
-from ..parallel import die_with_parent, workers
+from ..parallel import die_with_parent, give_back_memory, workers
 
 # Below this many quads the queries take less time than starting the workers.
 PARALLEL_FROM = 200_000
@@ -47,11 +48,11 @@ def write_all(store: ox.Store, jobs: list[tuple[str, str, Path]], location: Path
 def _on_store(function: Callable[[ox.Store, Job], Result], jobs: list[Job], store: ox.Store,
               location: Path | None) -> list[Result]:
     """``function(store, job)`` for every job, in order: in worker processes that open the database
-    at ``location`` read-only, or here (no location, a single job or core, no fork)."""
+    at ``location`` read-only, or here (no location, a single job or core)."""
     count = min(workers(), len(jobs))
-    if location is None or count < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if location is None or count < 2:
         return [function(store, job) for job in jobs]
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_open,
                              initargs=(str(location), os.getpid())) as pool:
         return list(pool.map(partial(_in_worker, function), jobs, chunksize=1))
@@ -69,7 +70,10 @@ def _open(location: str, parent: int) -> None:
 
 
 def _in_worker(function: Callable[[ox.Store, Job], Result], job: Job) -> Result:
-    return function(_STORE, job)
+    try:
+        return function(_STORE, job)
+    finally:  # the next job does not start from this one's peak
+        give_back_memory()
 
 
 def _answer(store: ox.Store, query: str) -> tuple[list[str], list[tuple]]:
