@@ -384,6 +384,19 @@ def test_served_pages_are_the_static_pages(server, site):
         assert without_served_formats(served) == without_served_formats(written), path
 
 
+def test_the_build_makes_the_served_start_page_as_serve_would(server, built, layout, lookup):
+    """The build writes the start page `spacekg serve` answers (its counts and lists take seconds on
+    a large graph): the server answers those bytes, which are what it makes over a build without it."""
+    from spacekg.site.static import SERVED_HOME, served_home
+
+    current = (layout.output / "current").resolve()
+    made = (current / SERVED_HOME).read_text(encoding="utf-8")
+    assert fetch(f"{server}/")[2].decode("utf-8") == made
+    assert served_home(lookup, layout, current) == made
+    static = (layout.output / "site" / "index.html").read_text(encoding="utf-8")
+    assert "run in this browser" in static and "run in this browser" not in made  # the served page
+
+
 def test_start_up_prints_the_url(built, layout):
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "spacekg.cli", "--root", str(layout.root), "serve",

@@ -46,6 +46,8 @@ DOWNLOAD_LIMIT = 20_000_000  # bytes of a download copied into the site
 BATCH = 500  # entities per batch of queries
 DOWNLOADS = (("spacekg.ttl", "Turtle (the asserted facts)"), ("spacekg.trig", "TriG (named graphs, inferred included)"))
 COPIED_VIEWS = ("ontology.html", "graph.html")
+SERVED_HOME = ".served-start.html"  # the start page as `spacekg serve` answers it (hidden: not linked
+                                    # from output/), made with the site
 
 
 def write_site(result, layout: Layout, folder: Path, say: Callable[[str], None],
@@ -59,6 +61,9 @@ def write_site(result, layout: Layout, folder: Path, say: Callable[[str], None],
     lookup = Lookup(open_source(result.dataset))
     texts = {identifier: layout.root / text_file for identifier, text_file in result.texts.items()}
     write(lookup, layout, target, texts, folder, ready)
+    # the served start page, from the counts and lists the site's own has just made: on a large
+    # graph they take seconds, which the first visitor after a build would otherwise wait
+    _write_text(folder / SERVED_HOME, served_home(lookup, layout, folder))
     result.files.append(target)
 
 
@@ -127,6 +132,16 @@ def write(lookup: Lookup, layout: Layout, target: Path, texts: dict[str, Path], 
     downloads = [(name, kind, file_size(target / name)) for name, kind in DOWNLOADS if (target / name).is_file()]
     _write_text(target / HOME, pages.home_page(site, home.sources(lookup), downloads))
     _write_text(target / NOT_FOUND, pages.not_found_html(site, NOT_FOUND, "this page", []))
+
+
+def served_home(lookup: Lookup, layout: Layout, built: Path) -> str:
+    """The start page as `spacekg serve` answers it over the build in ``built``: every download
+    of the build with its size, the ontology's classes linked to their entries."""
+    ontology = built / "ontology.html"
+    anchors = pages.ontology_anchors(ontology.read_text(encoding="utf-8")) if ontology.is_file() else frozenset()
+    site = pages.SiteContext(lookup, layout, served=True, ontology_anchors=anchors)
+    downloads = [(name, kind, file_size(built / name)) for name, kind in DOWNLOADS if (built / name).is_file()]
+    return pages.home_page(site, home.sources(lookup), downloads)
 
 
 def _text(path: Path | None) -> str | None:

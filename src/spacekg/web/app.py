@@ -24,7 +24,7 @@ import mimeparse
 from ..paths import Layout, built
 from ..site import assets, describe, home, pages, suggest
 from ..site.lookup import Lookup
-from ..site.static import DOWNLOADS, SITE_FOLDER, file_size
+from ..site.static import DOWNLOADS, SERVED_HOME, SITE_FOLDER, served_home
 from ..site.urls import DATA_FORMATS, SPACES, iri_of, path_of
 from ..store import open_store
 from ..views.source import Source
@@ -65,8 +65,7 @@ class CurrentSite:
             return self._site
 
     def once(self, name: str, make: Callable[[pages.SiteContext], str]) -> str:
-        """A page that depends on the build alone (the start page, whose counts and list of
-        sources take seconds on a large graph), made on its first request after each build."""
+        """A page that depends on the build alone, made on its first request after each build."""
         site = self.site()
         with self._lock:  # a build published meanwhile has a table of its own
             made = self._made if self._site is site else {}
@@ -114,10 +113,11 @@ def app(layout: Layout, timeout: float = 30.0, **endpoint):
         return HTMLResponse(html, status_code=404)
 
     async def start(request: Request) -> Response:
-        def render(site: pages.SiteContext) -> str:
-            downloads = [(name, kind, file_size(graph.file(name))) for name, kind in DOWNLOADS
-                         if graph.file(name).is_file()]
-            return pages.home_page(site, home.sources(site.lookup), downloads)
+        def render(site: pages.SiteContext) -> str:  # the build made it, unless it is an older build
+            made = graph.file(SERVED_HOME)
+            if made.is_file():
+                return made.read_text(encoding="utf-8")
+            return served_home(site.lookup, layout, made.parent)
         return HTMLResponse(await run_in_threadpool(graph.once, "start", render))
 
     async def query_editor(request: Request) -> Response:
