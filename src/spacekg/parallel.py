@@ -74,7 +74,8 @@ def die_with_parent(parent: int) -> None:
 
 def give_back_memory() -> None:
     """Return the heap's free pages to the system (glibc's malloc_trim), which a large query's hash
-    tables leave behind: without it a worker keeps the resident memory of its largest job."""
+    tables or a bulk load leave behind: without it a process keeps the resident memory of its
+    largest piece of work, and a worker forked from it starts with those pages."""
     try:
         ctypes.CDLL(None).malloc_trim(0)
     except (OSError, AttributeError):  # not glibc
