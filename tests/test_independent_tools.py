@@ -228,6 +228,18 @@ def test_push_to_an_oxigraph_server(built, layout, tmp_path):
 # -- the same five library queries on spacekg, Oxigraph's server and Virtuoso -------------------------
 
 
+def rows_from_virtuoso(server, text: str, graphs: list[str]) -> Counter:
+    """Virtuoso's rows for a query, asked a second time when the first answer is empty (as another
+    text, so that Virtuoso compiles it anew): Virtuoso 7 has, rarely and not reproducibly,
+    answered participants with no rows in a full test run (twice: 3 and 4 December 2026; 40 and
+    58 rounds against a server loaded the same way gave every row). The second answer must
+    still be the whole one."""
+    _, rows = sparql_rows(server.sparql, text, graphs)
+    if not rows:
+        _, rows = sparql_rows(server.sparql, text + "\n# asked again", graphs)
+    return rows
+
+
 @pytest.mark.parametrize("name", FIVE_QUERIES)
 def test_five_library_queries_answer_the_same_everywhere(name, layout, oxigraph_databases, virtuoso_with_trig):
     expected = spacekg_rows(layout, name)
@@ -235,7 +247,7 @@ def test_five_library_queries_answer_the_same_everywhere(name, layout, oxigraph_
     with oxigraph_server(oxigraph_databases["spacekg.trig"], union=True) as base:
         _, oxigraph_rows = sparql_rows(f"{base}/query", portable(layout, name))
     server, graphs = virtuoso_with_trig
-    _, virtuoso_rows = sparql_rows(server.sparql, portable(layout, name), sorted(graphs))
+    virtuoso_rows = rows_from_virtuoso(server, portable(layout, name), sorted(graphs))
     for store, rows in (("Oxigraph server", oxigraph_rows), ("Virtuoso", virtuoso_rows)):
         assert sum(rows.values()) == sum(expected.values()), f"{name}: {store} gives another number of rows"
         assert rows == expected, f"{name}: {store} differs: {list((rows - expected).keys())[:3]}"
