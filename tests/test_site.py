@@ -387,12 +387,14 @@ def test_served_pages_are_the_static_pages(server, site):
 def test_the_build_makes_the_served_start_page_as_serve_would(server, built, layout, lookup):
     """The build writes the start page `spacekg serve` answers (its counts and lists take seconds on
     a large graph): the server answers those bytes, which are what it makes over a build without it."""
+    from spacekg.site import pages
     from spacekg.site.static import SERVED_HOME, served_home
 
     current = (layout.output / "current").resolve()
     made = (current / SERVED_HOME).read_text(encoding="utf-8")
     assert fetch(f"{server}/")[2].decode("utf-8") == made
-    assert served_home(lookup, layout, current) == made
+    served = pages.SiteContext(lookup, layout, served=True, ontology_anchors=pages.anchors_of(current / "ontology.html"))
+    assert served_home(served, current) == made
     static = (layout.output / "site" / "index.html").read_text(encoding="utf-8")
     assert "run in this browser" in static and "run in this browser" not in made  # the served page
 

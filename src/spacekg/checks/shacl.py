@@ -4,8 +4,9 @@ with pySHACL on graphs held in memory.
 Every shape of the shapes file that has a target has a twin, ontology/shapes/NAME.rq: a SPARQL
 SELECT of the nodes that violate it (``?focus``, with ``?path`` and ``?value`` where a property is
 at fault). A twin too large for one query comes in parts, NAME.PART.rq, whose answers together
-are the shape's: each part runs alone, so a worker holds the hash tables of one part at a time. Oxigraph answers the twins on a store of any size, where pySHACL needs the graph in
-memory. The shapes file stays the source of truth: the messages come from it, and the test suite
+are the shape's: each part runs alone, so a worker holds the hash tables of one part at a time.
+Oxigraph answers the twins on a store of any size, where pySHACL needs the graph in memory. The
+shapes file stays the source of truth: the messages come from it, and the test suite
 checks that each targeted shape has its twin and that the twins and pySHACL find the same
 violations, on the corpus and on a broken data file for every shape (tests/broken_shapes/).
 A twin that checks a shape with several property shapes on one path tells which one with

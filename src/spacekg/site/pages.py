@@ -103,6 +103,11 @@ def ontology_anchors(html: str) -> frozenset[str]:
     return frozenset(parser.ids)
 
 
+def anchors_of(page: Path) -> frozenset[str]:
+    """The ids of an HTML file, such as the ontology page (none when there is no such file)."""
+    return ontology_anchors(page.read_text(encoding="utf-8")) if page.is_file() else frozenset()
+
+
 # --- The pages ---------------------------------------------------------------------------------
 
 def home_page(site: SiteContext, sources: home.Sources, downloads: list[tuple[str, str, str]]) -> str:

@@ -60,18 +60,19 @@ def write_site(result, layout: Layout, folder: Path, say: Callable[[str], None],
     target.mkdir()
     lookup = Lookup(open_source(result.dataset))
     texts = {identifier: layout.root / text_file for identifier, text_file in result.texts.items()}
-    write(lookup, layout, target, texts, folder, ready)
+    site = write(lookup, layout, target, texts, folder, ready)
     # the served start page, from the counts and lists the site's own has just made: on a large
     # graph they take seconds, which the first visitor after a build would otherwise wait
-    _write_text(folder / SERVED_HOME, served_home(lookup, layout, folder))
+    served = pages.SiteContext(lookup, layout, served=True, ontology_anchors=site.ontology_anchors)
+    _write_text(folder / SERVED_HOME, served_home(served, folder))
     result.files.append(target)
 
 
 def write(lookup: Lookup, layout: Layout, target: Path, texts: dict[str, Path], built: Path,
-          ready: Callable[[], None] = lambda: None) -> None:
+          ready: Callable[[], None] = lambda: None) -> pages.SiteContext:
     """Every file of the site into ``target``; ``texts``: document id → its verbatim text;
     ``built``: the folder with the build's other outputs (RDF files, ontology page, graph page),
-    complete once ``ready()`` returns."""
+    complete once ``ready()`` returns. Returns what the site's pages shared."""
     site = pages.SiteContext(lookup, layout, served=False, list_limit=LIST_LIMIT)
     entities, documents, graphs = _nodes(lookup)
     claims, quotes = home.counted(lookup, home.CLAIMS_COUNT), home.counted(lookup, home.QUOTES_COUNT)
@@ -93,9 +94,7 @@ def write(lookup: Lookup, layout: Layout, target: Path, texts: dict[str, Path], 
     else:
         claims, quotes = _iris(lookup, CLAIMS), _iris(lookup, QUOTES)
     site.available = {path_of(iri) for iri in [*entities, *documents, *claims, *quotes, *graphs, BASE + "ontology"]}
-    ontology = built / "ontology.html"
-    if ontology.is_file():
-        site.ontology_anchors = pages.ontology_anchors(ontology.read_text(encoding="utf-8"))
+    site.ontology_anchors = pages.anchors_of(built / "ontology.html")
 
     _copy_assets(target)
     _write_bytes(target / page_file("ontology", "ttl"),
@@ -132,16 +131,14 @@ def write(lookup: Lookup, layout: Layout, target: Path, texts: dict[str, Path], 
     downloads = [(name, kind, file_size(target / name)) for name, kind in DOWNLOADS if (target / name).is_file()]
     _write_text(target / HOME, pages.home_page(site, home.sources(lookup), downloads))
     _write_text(target / NOT_FOUND, pages.not_found_html(site, NOT_FOUND, "this page", []))
+    return site
 
 
-def served_home(lookup: Lookup, layout: Layout, built: Path) -> str:
-    """The start page as `spacekg serve` answers it over the build in ``built``: every download
-    of the build with its size, the ontology's classes linked to their entries."""
-    ontology = built / "ontology.html"
-    anchors = pages.ontology_anchors(ontology.read_text(encoding="utf-8")) if ontology.is_file() else frozenset()
-    site = pages.SiteContext(lookup, layout, served=True, ontology_anchors=anchors)
+def served_home(site: pages.SiteContext, built: Path) -> str:
+    """The start page as `spacekg serve` answers it (``site`` is served) over the build in
+    ``built``: every download of the build, with its size."""
     downloads = [(name, kind, file_size(built / name)) for name, kind in DOWNLOADS if (built / name).is_file()]
-    return pages.home_page(site, home.sources(lookup), downloads)
+    return pages.home_page(site, home.sources(site.lookup), downloads)
 
 
 def _text(path: Path | None) -> str | None:

@@ -58,8 +58,7 @@ class CurrentSite:
         with self._lock:
             if self._site is None or key != self._key:
                 lookup = Lookup(Source(open_store(self.layout)))
-                ontology = built(self.layout, "ontology.html")
-                anchors = pages.ontology_anchors(ontology.read_text(encoding="utf-8")) if ontology.is_file() else frozenset()
+                anchors = pages.anchors_of(built(self.layout, "ontology.html"))
                 self._site, self._key = pages.SiteContext(lookup, self.layout, served=True, ontology_anchors=anchors), key
                 self._made = {}
             return self._site
@@ -117,7 +116,7 @@ def app(layout: Layout, timeout: float = 30.0, **endpoint):
             made = graph.file(SERVED_HOME)
             if made.is_file():
                 return made.read_text(encoding="utf-8")
-            return served_home(site.lookup, layout, made.parent)
+            return served_home(site, made.parent)
         return HTMLResponse(await run_in_threadpool(graph.once, "start", render))
 
     async def query_editor(request: Request) -> Response:
