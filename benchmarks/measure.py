@@ -2,6 +2,7 @@
 
     python benchmarks/measure.py build ROOT          # the build: read + verify, ingest, exports, store
     python benchmarks/measure.py command ROOT        # the whole `spacekg build` command, checks and views included
+    python benchmarks/measure.py build ROOT --compress   # (and command) with the exports gzip-compressed
     python benchmarks/measure.py checks ROOT         # SHACL shapes and OWL reasoning, each timed
     python benchmarks/measure.py views ROOT          # the HTML views
     python benchmarks/measure.py rdflib ROOT         # the same build through rdflib alone (baseline)
@@ -22,12 +23,14 @@ RUNS = 3
 QUERY_LIMIT = 60  # seconds; a query that takes longer is reported as such and not repeated
 
 
-def main(what: str, root: str, store: str | None = None) -> dict:
+def main(what: str, root: str, *options: str) -> dict:
     from spacekg.paths import Layout
 
     layout = Layout(Path(root))
-    return {"build": build, "command": command, "checks": checks, "views": views, "rdflib": rdflib_build,
-            "queries": queries}[what](layout, *([store] if store else []))
+    if what in ("build", "command"):
+        return {"build": build, "command": command}[what](layout, compress="--compress" in options)
+    return {"checks": checks, "views": views, "rdflib": rdflib_build,
+            "queries": queries}[what](layout, *options)
 
 
 def _timed(function, *args):
@@ -49,7 +52,7 @@ def _ingested(layout, times: dict):
     return result
 
 
-def build(layout) -> dict:
+def build(layout, compress: bool = False) -> dict:
     """The build as `spacekg build` runs it, in a scratch folder: read and verify the sources,
     write the graph into the five RDF files and the store (``total``), then run the checks on
     the store (``total_checked``: SHACL twins, OWL rules, HermiT on the ontology). Views are not
@@ -65,7 +68,7 @@ def build(layout) -> dict:
     ontology, schema = read_ontology(layout)
     check = OntologyCheck.start(layout, ontology, cached=False)
     with tempfile.TemporaryDirectory(prefix="spacekg-bench-", dir=layout.root) as folder:
-        result = graph_into(layout, ontology, schema, Path(folder), phases)
+        result = graph_into(layout, ontology, schema, Path(folder), phases, compress=compress)
         phases("finish")
         total = time.perf_counter() - start
         result.ontology_check = check
@@ -73,7 +76,7 @@ def build(layout) -> dict:
             _, times[f"check: {stage.__name__}"] = _timed(stage, result, layout, Path(folder), _quiet)
         _, times["finish the RDF files"] = _timed(write_exports, result, layout, Path(folder), _quiet)
         total_checked = time.perf_counter() - start
-        sizes = {path.name: path.stat().st_size for path in Path(folder).glob("spacekg.*")}
+        sizes = {path.name: path.stat().st_size for path in Path(folder).glob("spacekg*")}
         result.release()
     check.stop()
     counts = result.counts
@@ -98,13 +101,13 @@ def _quiet(_message: str) -> None:
     pass
 
 
-def command(layout) -> dict:
+def command(layout, compress: bool = False) -> dict:
     """`spacekg build -q` run as a child process, from start to exit: everything a user waits for."""
     import subprocess
 
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "spacekg.cli", "--root", str(layout.root), "build", "-q"],
-                          capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "spacekg.cli", "--root", str(layout.root), "build", "-q",
+                           *(["--compress"] if compress else [])], capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         raise RuntimeError(done.stderr.strip().splitlines()[-1])

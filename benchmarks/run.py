@@ -42,7 +42,7 @@ REPEATED = {"build": lambda r: r["total"], "command": lambda r: r["total"], "mor
 NOTES = "\n## Notes\n"
 
 
-def measure(what: str, root: Path, limit: float) -> dict:
+def measure(what: str, root: Path, limit: float, compress: bool = False) -> dict:
     if what == "morph-kgc":
         # as many processes as the build uses cores, so that both may use the whole machine
         command = [sys.executable, "-c", "import json, sys; sys.path.insert(0, sys.argv[1]); import morph_kgc; "
@@ -54,7 +54,7 @@ def measure(what: str, root: Path, limit: float) -> dict:
         store = "memory" if what == "queries-memory" else "oxigraph"
         command = [sys.executable, str(HERE / "measure.py"), "queries", str(root), store]
     else:
-        command = [sys.executable, str(HERE / "measure.py"), what, str(root)]
+        command = [sys.executable, str(HERE / "measure.py"), what, str(root), *(["--compress"] if compress else [])]
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         process = subprocess.Popen(command, stdout=out, stderr=err, text=True)
         tree = TreeMemory(process.pid)
@@ -76,12 +76,12 @@ def measure(what: str, root: Path, limit: float) -> dict:
     return result
 
 
-def median_run(what: str, root: Path, limit: float, runs: int) -> dict:
+def median_run(what: str, root: Path, limit: float, runs: int, compress: bool = False) -> dict:
     """The run of median duration among ``runs`` runs, with every run's duration in ``runs``."""
     done = []
     for _ in range(runs):
         os.sync()  # files the previous measurement wrote are not flushed during this one
-        result = measure(what, root, limit)
+        result = measure(what, root, limit, compress)
         if "error" in result:
             return result
         done.append(result)
@@ -121,6 +121,8 @@ def main() -> None:
                                                                  "(their ontology/ and queries/ refreshed)")
     parser.add_argument("--runs", type=int, default=3, help="runs of the build, the command and the peers "
                                                              "(the median is reported)")
+    parser.add_argument("--compress", action="store_true", help="the build and the command write their exports "
+                                                                    "gzip-compressed (`spacekg build --compress`)")
     args = parser.parse_args()
     kinds = args.only.split(",")
     started = (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), os.getloadavg())
@@ -139,8 +141,8 @@ def main() -> None:
             if size > UP_TO[what]:
                 row[what] = {"error": "not run at this size (see UP_TO in benchmarks/run.py)"}
                 continue
-            row[what] = (median_run(what, root, args.limit, args.runs) if what in REPEATED
-                         else measure(what, root, args.limit))
+            row[what] = (median_run(what, root, args.limit, args.runs, args.compress) if what in REPEATED
+                         else measure(what, root, args.limit, args.compress))
             print(size, what, json.dumps(row[what])[:300], flush=True)
         results[size] = row
         Path(args.out).with_suffix(".json").write_text(json.dumps(results, indent=1))
@@ -206,7 +208,8 @@ def report(results: dict, args, started: tuple, load_at_end: tuple) -> str:
                          for size, row in results.items())
              + " (the same work: a larger figure means the host gave this machine less)", "",
              f"Command: `python benchmarks/run.py --sizes {args.sizes} --only {args.only} --limit {args.limit:.0f} "
-             f"--runs {args.runs}`. Each measurement runs in its own process. The build, the command and the "
+             f"--runs {args.runs}{' --compress' if args.compress else ''}`"
+             f"{' (the exports gzip-compressed)' if args.compress else ''}. Each measurement runs in its own process. The build, the command and the "
              f"peers ran {args.runs} times: the tables give the median run, with the fastest and slowest in "
              "brackets.", ""]
     lines += ["## Build", "",

@@ -123,14 +123,14 @@ def in_memory(ontology: Graph, corpus) -> Dataset:
     return dataset_over(ExactOxigraphStore(store, exact=exact))
 
 
-def build(layout: Layout, say: Callable[[str], None] = print) -> BuildResult:
+def build(layout: Layout, say: Callable[[str], None] = print, compress: bool = False) -> BuildResult:
     """Build everything into a new build folder and publish it; on any error the previous build
-    stays current and untouched."""
+    stays current and untouched. ``compress``: the RDF exports are gzip-compressed (NAME.gz)."""
     ontology, schema = read_ontology(layout, say)
     ontology_check = OntologyCheck.start(layout, ontology)
     try:
         with new_build(layout) as folder:
-            result = graph_into(layout, ontology, schema, folder, say)
+            result = graph_into(layout, ontology, schema, folder, say, compress=compress)
             result.ontology_check = ontology_check
             try:
                 for stage in STAGES:
@@ -144,10 +144,11 @@ def build(layout: Layout, say: Callable[[str], None] = print) -> BuildResult:
 
 
 def graph_into(layout: Layout, ontology: Graph, schema: Schema, folder: Path, say: Callable[[str], None],
-               files: bool = True) -> BuildResult:
+               files: bool = True, compress: bool = False) -> BuildResult:
     """Read the sources and write the graph into ``folder`` (the RDF files unless ``files`` is
-    false, and the store); the result's dataset is the store, open for the stages."""
-    written = write_graph(layout, ontology, schema, folder, say, files=files)
+    false, compressed with ``compress``, and the store); the result's dataset is the store, open
+    for the stages."""
+    written = write_graph(layout, ontology, schema, folder, say, files=files, compress=compress)
     store = written.store.store  # finished by write_graph: read-only
     exact = folder / STORE_FOLDER
     # what the stream and the store's bulk load have freed goes back to the system before the

@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 
 from .errors import NotBuiltError, SpacekgError
+from .exports.files import exported, reader
 from .namespaces import GRAPH
 from .paths import Layout
 
@@ -127,7 +128,7 @@ def bulk_load(layout: Layout, store: str, location: str | None = None, port: int
     import subprocess
     import time
 
-    path = layout.output / BULK_EXPORT
+    path = exported(layout.output, BULK_EXPORT)  # spacekg.nq.gz from a compressed build: both loaders read it
     if not path.is_file():
         raise NotBuiltError(layout.relative(path))
     path = path.resolve()  # the current build's file: a build published meanwhile does not change it
@@ -164,6 +165,6 @@ def bulk_load(layout: Layout, store: str, location: str | None = None, port: int
     return Loaded(store, quads, time.perf_counter() - started)
 
 
-def _count_lines(path) -> int:
-    with open(path, "rb") as file:
+def _count_lines(path: Path) -> int:
+    with reader(path) as file:
         return sum(block.count(b"\n") for block in iter(lambda: file.read(1 << 20), b""))

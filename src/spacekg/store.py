@@ -31,10 +31,11 @@ import pyoxigraph as ox
 from rdflib import Dataset
 
 from .errors import NotBuiltError, SpacekgError
+from .exports.files import exported, reader
 from .exports.rdf import INFERRED_FILE
 from .namespaces import bind_prefixes
 from .oxigraph import ExactOxigraphStore, dataset_over, rewritten
-from .paths import Layout, built
+from .paths import Layout, built, current_build
 
 BUILT_DATASET = "spacekg.trig"
 STORE_FOLDER = "store"  # output/store/: replaced as a whole by a build
@@ -59,17 +60,18 @@ def open_dataset(layout: Layout, store: str | None = None, inferred: bool = Fals
         raise SpacekgError(f"unknown store '{store}'", hint="use oxigraph or memory")
     if store == "oxigraph" and not inferred and (folder / _DATABASE).is_dir():
         return _open_built_store(folder, layout)
-    path = built(layout, BUILT_DATASET)
+    path = exported(current_build(layout) or layout.output, BUILT_DATASET)
     if not path.is_file():
         raise NotBuiltError(layout.relative(layout.output / BUILT_DATASET))
-    entailed = built(layout, INFERRED_FILE)
+    entailed = exported(path.parent, INFERRED_FILE)
     extra = [entailed] if inferred and entailed.is_file() else []
     if store == "oxigraph":
         return _load_into_oxigraph([path, *extra], folder / _EXACT)
     dataset = Dataset(default_union=True)
     bind_prefixes(dataset)
     for trig in [path, *extra]:
-        dataset.parse(trig, format="trig")
+        with reader(trig) as source:
+            dataset.parse(source, format="trig")
     return dataset
 
 
@@ -119,11 +121,13 @@ def _load_into_oxigraph(files: list[Path], exact: Path) -> Dataset:
     in-memory Oxigraph store."""
     database = ox.Store()
     for trig in files:
-        database.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG, lenient=True)  # our own output
+        with reader(trig) as source:
+            database.bulk_load(source, ox.RdfFormat.TRIG, lenient=True)  # our own output
     if exact.is_file():  # the build's table covers every literal (the reasoner infers none)
         table = _exact_table(exact)
     else:
-        table = rewritten(ox.parse(path=str(files[0]), format=ox.RdfFormat.TRIG))
+        with reader(files[0]) as source:
+            table = rewritten(ox.parse(source, ox.RdfFormat.TRIG))
     return dataset_over(ExactOxigraphStore(database, exact=table))  # a copy: changes are the caller's
 
 

@@ -77,14 +77,15 @@ class _Shared:
 
 
 def write_graph(layout: Layout, ontology: Graph, schema: Schema, folder: Path,
-                say: Callable[[str], None] = lambda _: None, files: bool = True) -> Written:
+                say: Callable[[str], None] = lambda _: None, files: bool = True, compress: bool = False) -> Written:
     """Read the sources and write the graph into ``folder``: the RDF files (unless ``files`` is
-    false) and the Oxigraph store. Raises SourceError listing every problem of the sources."""
+    false; gzip-compressed with ``compress``) and the Oxigraph store. Raises SourceError listing
+    every problem of the sources."""
     spool_folder = folder / SPOOL
     spool_folder.mkdir()
     shared = _Shared(layout, schema, spool_folder, standings=Standings.of(ontology))
     is_parallel = _source_bytes(layout) > PARALLEL_BYTES
-    rdf = RdfFiles(folder, ontology) if files else None
+    rdf = RdfFiles(folder, ontology, compress) if files else None
     store = StoreWriter(folder)
     try:
         emit = _emitter(rdf, store)

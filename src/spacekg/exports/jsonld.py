@@ -17,6 +17,7 @@ no context: the same quads, written in seconds).
 
 from __future__ import annotations
 
+import io
 import json
 import textwrap
 from itertools import groupby
@@ -28,6 +29,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from ..namespaces import PREFIXES, SKG
 from ..ontology import CALENDAR_DATE
+from .files import reader, writer
 from .prefixes import EXPORT_PREFIXES
 
 # Up to this many asserted triples, the JSON-LD export is compacted with the context (a build
@@ -132,8 +134,8 @@ def write_jsonld(nquads: Path, target: Path, context: dict) -> None:
     from rdflib.plugins.shared.jsonld.context import Context
 
     shrink = Context(context).shrink_iri
-    quads = ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS, lenient=True)  # our own output
-    with target.open("w", encoding="utf-8") as out:
+    with reader(nquads) as source, io.TextIOWrapper(writer(target), encoding="utf-8", newline="\n") as out:
+        quads = ox.parse(source, ox.RdfFormat.N_QUADS, lenient=True)  # our own output
         out.write('{\n  "@context": ' + _indented(context, 2) + ',\n  "@graph": [')
         separator = "\n"
         for name, graph in groupby(quads, key=lambda quad: quad.graph_name):

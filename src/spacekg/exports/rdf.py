@@ -17,7 +17,8 @@ context of :mod:`.jsonld`. A triple about an entity may
 be in several graphs (a fact in the registry and in documents, or claimed by several documents):
 N-Triples and Turtle hold it once, the first time it comes (see :class:`WrittenOnce`). Turtle of
 a small graph is rewritten at the end in reading order, all of a subject's triples together, its
-types first; a large graph's Turtle stays in the order of the stream.
+types first; a large graph's Turtle stays in the order of the stream. With ``compress``, every
+file but the ontology's is gzip-compressed as it is written (see :mod:`.files`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from rdflib import RDF, Dataset, Graph
 from ..ingest import INFERRED_GRAPH, Chunk
 from ..namespaces import SKG, make_graph
 from ..oxigraph import ExactOxigraphStore, to_oxigraph
+from .files import named, reader, writer
 from .jsonld import COMPACTED_UP_TO, context, write_jsonld
 from .owl import OWL_FILE, write_owl
 from .prefixes import EXPORT_PREFIXES
@@ -115,15 +117,16 @@ class RdfFiles:
     """The exports in ``folder``, appended to piece by piece, finished with the inferred triples.
 
     The ontology's RDF/XML is written at once (HermiT reads it while the graph is written); the
-    ontology also gives the JSON-LD its context."""
+    ontology also gives the JSON-LD its context. ``compress``: the other files are written as
+    NAME.gz."""
 
-    def __init__(self, folder: Path, ontology: Graph):
+    def __init__(self, folder: Path, ontology: Graph, compress: bool = False):
         self.folder = folder
         self.owl = write_owl(ontology, folder)
         self._context = context(ontology)
-        self.paths = {name: folder / name for name in FILES}
+        self.paths = {name: folder / (name if name == OWL_FILE else named(name, compress)) for name in FILES}
         self.triples = 0  # distinct asserted triples written to N-Triples
-        self._files = {name: self.paths[name].open("wb") for name in STREAMED}
+        self._files = {name: writer(self.paths[name]) for name in STREAMED}
         self._files["spacekg.trig"].write(_header(ox.RdfFormat.TRIG))
         self._files["spacekg.ttl"].write(_header(ox.RdfFormat.TURTLE))
         self._files["spacekg.jsonld"].write(b"[")
@@ -159,8 +162,9 @@ class RdfFiles:
 
     def close_streams(self, inferred: Iterable[ox.Triple] = ()) -> None:
         """Write graph:inferred to its own TriG file and close every file."""
-        ox.serialize((ox.Quad(t.subject, t.predicate, t.object, _INFERRED) for t in inferred),
-                     str(self.paths[INFERRED_FILE]), ox.RdfFormat.TRIG, prefixes=EXPORT_PREFIXES)
+        with writer(self.paths[INFERRED_FILE]) as out:
+            ox.serialize((ox.Quad(t.subject, t.predicate, t.object, _INFERRED) for t in inferred),
+                         out, ox.RdfFormat.TRIG, prefixes=EXPORT_PREFIXES)
         self._files["spacekg.jsonld"].write(b"]\n")
         self.close()
 
@@ -172,9 +176,10 @@ class RdfFiles:
     def rewrite_turtle(self) -> None:
         """A small graph's Turtle rewritten in reading order (see the module docstring)."""
         if self.triples <= LARGE:  # blank nodes keep the labels of the N-Triples, which order them
-            triples = ox.parse(path=str(self.paths["spacekg.nt"]), format=ox.RdfFormat.N_TRIPLES, lenient=True)
-            ox.serialize(sorted(triples, key=_reading_order), str(self.paths["spacekg.ttl"]), ox.RdfFormat.TURTLE,
-                         prefixes=EXPORT_PREFIXES)
+            with reader(self.paths["spacekg.nt"]) as source:
+                triples = sorted(ox.parse(source, ox.RdfFormat.N_TRIPLES, lenient=True), key=_reading_order)
+            with writer(self.paths["spacekg.ttl"]) as out:
+                ox.serialize(triples, out, ox.RdfFormat.TURTLE, prefixes=EXPORT_PREFIXES)
 
     def flush(self) -> None:
         """Write out what the files hold in their buffers (before another process finishes them)."""

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..exports.files import exported, reader
 from ..ingest import INFERRED_GRAPH
 from ..namespaces import BASE, DOC, KG, PREFIXES
 from ..paths import Layout
@@ -120,15 +121,15 @@ def write(lookup: Lookup, layout: Layout, target: Path, texts: dict[str, Path], 
         _write_text(target / section.file, pages.list_page(site, section))
 
     ready()
-    for name, _ in DOWNLOADS:
-        if (built / name).is_file() and (built / name).stat().st_size <= DOWNLOAD_LIMIT:
-            shutil.copyfile(built / name, target / name)
-        elif (built / name).is_file():
-            site.left_out.append(f"{name} ({file_size(built / name)}) is not copied here: it is in output/.")
+    for path in (exported(built, name) for name, _ in DOWNLOADS):
+        if path.is_file() and path.stat().st_size <= DOWNLOAD_LIMIT:
+            shutil.copyfile(path, target / path.name)
+        elif path.is_file():
+            site.left_out.append(f"{path.name} ({file_size(path)}) is not copied here: it is in output/.")
     for name in COPIED_VIEWS:
         if (built / name).is_file():
             shutil.copyfile(built / name, target / name)
-    downloads = [(name, kind, file_size(target / name)) for name, kind in DOWNLOADS if (target / name).is_file()]
+    downloads = _downloads(target)
     _write_text(target / HOME, pages.home_page(site, home.sources(lookup), downloads))
     _write_text(target / NOT_FOUND, pages.not_found_html(site, NOT_FOUND, "this page", []))
     return site
@@ -137,8 +138,13 @@ def write(lookup: Lookup, layout: Layout, target: Path, texts: dict[str, Path], 
 def served_home(site: pages.SiteContext, built: Path) -> str:
     """The start page as `spacekg serve` answers it (``site`` is served) over the build in
     ``built``: every download of the build, with its size."""
-    downloads = [(name, kind, file_size(built / name)) for name, kind in DOWNLOADS if (built / name).is_file()]
-    return pages.home_page(site, home.sources(site.lookup), downloads)
+    return pages.home_page(site, home.sources(site.lookup), _downloads(built))
+
+
+def _downloads(folder: Path) -> list[tuple[str, str, str]]:
+    """The downloads in ``folder`` (compressed or not): file name, kind and size."""
+    found = [(exported(folder, name), kind) for name, kind in DOWNLOADS]
+    return [(path.name, kind, file_size(path)) for path, kind in found if path.is_file()]
 
 
 def _text(path: Path | None) -> str | None:
@@ -171,7 +177,7 @@ def _write_editor(site: pages.SiteContext, target: Path, built: Path) -> None:
     for name in assets.YASGUI_FILES:
         _write_bytes(target / "assets" / "yasgui" / name, (assets.YASGUI / name).read_bytes())
     _write_text(target / "assets" / "oxigraph-wasm.js", assets.wasm_script())
-    _write_text(target / "assets" / "graph-data.js", assets.graph_script(_asserted_trig(built / "spacekg.nq")))
+    _write_text(target / "assets" / "graph-data.js", assets.graph_script(_asserted_trig(exported(built, "spacekg.nq"))))
     _write_text(target / EDITOR, pages.editor_html(site, EDITOR, assets.oxigraph_module()))
 
 
@@ -184,9 +190,10 @@ def _copy_assets(target: Path) -> None:
 def _asserted_trig(nquads: Path) -> str:
     """The asserted named graphs (graph:inferred left out: the store does not hold it either) as TriG."""
     inferred = ox.NamedNode(str(INFERRED_GRAPH))
-    quads = (q for q in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS) if q.graph_name != inferred)
     prefixes = {name: str(namespace) for name, namespace in PREFIXES.items()}
-    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes).decode("utf-8")
+    with reader(nquads) as source:
+        quads = (q for q in ox.parse(source, ox.RdfFormat.N_QUADS) if q.graph_name != inferred)
+        return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes).decode("utf-8")
 
 
 # Claims and quotes are listed only when the site has a page for each (millions of IRIs take

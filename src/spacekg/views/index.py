@@ -10,6 +10,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from ..exports.files import exported
 from ..paths import Layout
 from .html import TEMPLATES, check_offline
 from .overview import HOW_TO_SEE_MORE
@@ -97,7 +98,8 @@ def render_index(layout: Layout, folder: Path, source, stats: dict, counts: list
     html = env.get_template("index.html.j2").render(
         counts=counts, parts={"quoted": "statements", "cited": "statements"},
         sources=source_documents(source) if source is not None else [],
-        downloads=[{"name": name, "format": fmt, "size": _size(folder / name)} for name, fmt in DOWNLOADS],
+        downloads=[{"name": path.name, "format": fmt, "size": _size(path)}
+                   for path, fmt in ((exported(folder, name), fmt) for name, fmt in DOWNLOADS)],
         stats=stats, betweenness_note=betweenness_note(stats),
         present=", ".join(stats["present_at_every_meeting"]) or "none",
         organizations=stats["organizations"][:TOP_ORGANIZATIONS],

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from ..exports.files import exported, reader
 from ..paths import Layout
 from . import builds, service_description
 from .formats import GRAPHS, RESULTS
@@ -88,7 +89,7 @@ class Views:
         identity = build and (build.identity, builds.inferred_identity(self.layout))
         if build is not None and (self._inferred is None or self._inferred[0] != identity):
             self._inferred = None  # let the previous copy go before loading the next
-            if _holds_quads(self.layout.output / INFERRED_FILE):
+            if _holds_quads(exported(self.layout.output, INFERRED_FILE)):
                 dataset = open_dataset(self.layout, "oxigraph", inferred=True)
                 self._inferred = identity, dataset.store._inner  # oxrdflib's handle on the pyoxigraph store
             else:  # the build inferred nothing: no copy needed
@@ -103,7 +104,8 @@ class Views:
 
 def _holds_quads(path) -> bool:
     try:
-        return next(iter(ox.parse(path=str(path), format=ox.RdfFormat.TRIG)), None) is not None
+        with reader(path) as source:
+            return next(iter(ox.parse(source, ox.RdfFormat.TRIG)), None) is not None
     except (OSError, SyntaxError):
         return False
 

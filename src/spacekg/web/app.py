@@ -21,6 +21,7 @@ from typing import Callable
 
 import mimeparse
 
+from ..exports.files import GZIP
 from ..paths import Layout, built
 from ..site import assets, describe, home, pages, suggest
 from ..site.lookup import Lookup
@@ -37,9 +38,10 @@ OFFERED = {"application/ld+json": "jsonld", "application/json": "jsonld", "appli
 FILE_TYPES = {"html": HTML, "ttl": "text/turtle; charset=utf-8", "nt": "application/n-triples; charset=utf-8",
               "jsonld": "application/ld+json", "txt": "text/plain; charset=utf-8", "png": "image/png",
               "json": "application/json", "trig": "application/trig; charset=utf-8", "nq": "application/n-quads",
-              "css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8"}
+              "css": "text/css; charset=utf-8", "js": "text/javascript; charset=utf-8", "gz": "application/gzip"}
+_EXPORTS = (*(name for name, _ in DOWNLOADS), "spacekg.nt", "spacekg.nq", "spacekg.jsonld")
 BUILT_FILES = frozenset({"ontology.html", "graph.html", "attendance.png", "timeline.png", "stats.json",
-                         *(name for name, _ in DOWNLOADS), "spacekg.nt", "spacekg.nq", "spacekg.jsonld"})
+                         *_EXPORTS, *(name + GZIP for name in _EXPORTS)})
 
 
 class CurrentSite:

@@ -38,7 +38,7 @@ def inferred_identity(layout: Layout) -> tuple:
     """What tells one build's inferred graph from the next: the TriG files that may hold it."""
     identities = []
     folder = current_build(layout) or layout.output
-    for path in sorted(folder.glob("*.trig")):
+    for path in sorted(folder.glob("*.trig*")):  # compressed or not
         try:
             identities.append(_identity(path))
         except OSError:  # replaced meanwhile: the next look sees the new one
