@@ -23,6 +23,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from memory import TreeMemory  # noqa: E402
 
+from spacekg.exports.files import exported, reader  # noqa: E402
+
 VIRTUOSO_INI = """\
 [Database]
 DatabaseFile = {dir}/virtuoso.db
@@ -66,7 +68,7 @@ def spacekg(root: Path, *args: str) -> float:
 
 
 def virtuoso(root: Path) -> dict:
-    data = (root / "output" / "spacekg.nq").resolve().parent
+    data = exported(root / "output", "spacekg.nq").resolve().parent
     with tempfile.TemporaryDirectory(prefix="spacekg-virtuoso-") as folder:
         sql, http = free_port(), free_port()
         Path(folder, "virtuoso.ini").write_text(VIRTUOSO_INI.format(dir=folder, sql=sql, http=http, data=data))
@@ -102,6 +104,6 @@ def oxigraph(root: Path) -> dict:
 
 if __name__ == "__main__":
     root = Path(sys.argv[1])
-    nquads = root / "output" / "spacekg.nq"
-    lines = sum(chunk.count(b"\n") for chunk in iter(lambda f=nquads.open("rb"): f.read(1 << 20), b""))
+    with reader(exported(root / "output", "spacekg.nq")) as nquads:  # spacekg.nq.gz after --compress
+        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: nquads.read(1 << 20), b""))
     print(json.dumps({"quads_in_file": lines, "oxigraph": oxigraph(root), "virtuoso": virtuoso(root)}, indent=1))

@@ -95,3 +95,22 @@ def test_a_bulk_load_reads_the_compressed_nquads(compressed, layout, tmp_path):
     loaded = bulk_load(compressed, "oxigraph", location=str(tmp_path / "server"))
     expected = set(ox.parse(path=str(layout.output / "spacekg.nq"), format=ox.RdfFormat.N_QUADS))
     assert loaded.quads == len(expected) == len(ox.Store.read_only(str(tmp_path / "server")))
+
+
+def test_virtuosos_bulk_loader_reads_the_compressed_nquads(compressed, layout, tmp_path):
+    """Virtuoso's ld_dir takes the .gz file as it is: every graph with its number of quads."""
+    from collections import Counter
+
+    from spacekg.namespaces import GRAPH
+
+    from .stores import ISQL, VIRTUOSO, sparql_rows, virtuoso_server
+
+    if VIRTUOSO is None or ISQL is None:
+        pytest.fail("virtuoso-opensource is not installed: run `make system-deps`")
+    expected = Counter(quad.graph_name.value
+                       for quad in ox.parse(path=str(layout.output / "spacekg.nq"), format=ox.RdfFormat.N_QUADS))
+    with virtuoso_server(tmp_path) as virtuoso:
+        virtuoso.bulk_load(compressed.output / f"spacekg.nq{GZIP}", str(GRAPH["outside-any-graph"]))
+        _, rows = sparql_rows(virtuoso.sparql, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+                                               f"FILTER(STRSTARTS(STR(?g), '{GRAPH}')) }} GROUP BY ?g")
+    assert {g[1]: int(n[1]) for g, n in rows} == expected
