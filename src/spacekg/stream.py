@@ -95,6 +95,8 @@ def write_graph(layout: Layout, ontology: Graph, schema: Schema, folder: Path,
         found = list(parallel.stream_jobs(_read_registry_file, registry_files(layout), is_parallel,
                                           batch=1, shared=shared))
         shared.registry = registry = build_index(found, problems, layout)
+        registry_spans = [span for registry_file in found for span in registry_file.spans]
+        del found  # its entries, a tuple per entity, are in the index now (millions at large sizes)
         counts = Counts(entities=len(registry), classes=Counter(registry.class_counts()))
         say(f"reading {layout.relative(layout.annotations)}/ and writing the registry ({len(registry)} entities)")
         documents = Spool(spool_folder / "documents")
@@ -102,7 +104,7 @@ def write_graph(layout: Layout, ontology: Graph, schema: Schema, folder: Path,
         known, mirrors = set(), []  # document ids, and the records that say they mirror one
         publishers = set()
         texts: dict[str, str] = {}
-        jobs = [("registry", span) for registry_file in found for span in registry_file.spans]
+        jobs = [("registry", span) for span in registry_spans]
         jobs += [("document", path) for path in annotation_files(layout)]
         for kind, found_problems, result in parallel.stream_jobs(_first_pass, jobs, is_parallel, batch=4,
                                                                   shared=shared):
