@@ -143,11 +143,16 @@ def current_build(layout: Layout) -> Path | None:
     return folder if folder.is_dir() else None
 
 
+def built_folder(layout: Layout) -> Path:
+    """The folder of the current build, as a real path; output/ itself for an output folder
+    written before builds had folders of their own."""
+    return current_build(layout) or layout.output
+
+
 def built(layout: Layout, name: str) -> Path:
-    """Where the current build keeps ``name`` (a file or folder of output/), as a real path;
-    output/NAME itself for an output folder written before builds had folders of their own."""
-    folder = current_build(layout)
-    return (folder / name) if folder is not None else layout.output / name
+    """Where the current build keeps ``name`` (a file or folder of output/), as a real path
+    (see :func:`built_folder`)."""
+    return built_folder(layout) / name
 
 
 @contextmanager

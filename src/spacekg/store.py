@@ -35,7 +35,7 @@ from .exports.files import exported, reader
 from .exports.rdf import INFERRED_FILE
 from .namespaces import bind_prefixes
 from .oxigraph import ExactOxigraphStore, dataset_over, rewritten
-from .paths import Layout, built, current_build
+from .paths import Layout, built, built_folder
 
 BUILT_DATASET = "spacekg.trig"
 STORE_FOLDER = "store"  # output/store/: replaced as a whole by a build
@@ -60,7 +60,7 @@ def open_dataset(layout: Layout, store: str | None = None, inferred: bool = Fals
         raise SpacekgError(f"unknown store '{store}'", hint="use oxigraph or memory")
     if store == "oxigraph" and not inferred and (folder / _DATABASE).is_dir():
         return _open_built_store(folder, layout)
-    path = exported(current_build(layout) or layout.output, BUILT_DATASET)
+    path = exported(built_folder(layout), BUILT_DATASET)
     if not path.is_file():
         raise NotBuiltError(layout.relative(layout.output / BUILT_DATASET))
     entailed = exported(path.parent, INFERRED_FILE)

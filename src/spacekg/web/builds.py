@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..paths import Layout, current_build
+from ..paths import Layout, built_folder
 from ..store import store_path
 
 
@@ -37,7 +37,7 @@ def current(layout: Layout) -> Build | None:
 def inferred_identity(layout: Layout) -> tuple:
     """What tells one build's inferred graph from the next: the TriG files that may hold it."""
     identities = []
-    folder = current_build(layout) or layout.output
+    folder = built_folder(layout)
     for path in sorted(folder.glob("*.trig*")):  # compressed or not
         try:
             identities.append(_identity(path))
