@@ -12,7 +12,7 @@ def register(subparsers) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
     parser.add_argument("--compress", action="store_true",
                         help="write the RDF exports gzip-compressed (spacekg.nq.gz …): for large graphs, "
-                             "about a tenth of the disk space for a little more time")
+                             "a twelfth of the disk space or less, for some more time")
     parser.set_defaults(run=run)
 
 
