@@ -5,6 +5,10 @@ Every shape of the shapes file that has a target has a twin, ontology/shapes/NAM
 SELECT of the nodes that violate it (``?focus``, with ``?path`` and ``?value`` where a property is
 at fault). A twin too large for one query comes in parts, NAME.PART.rq, whose answers together
 are the shape's: each part runs alone, so a worker holds the hash tables of one part at a time.
+Where a shape asks each statement or entity for exactly one value, its twin reads the nodes once
+and looks each one up (twice: a value, then another), so that memory stays that of one node; a
+grouped count of every node's values would be faster but hold a hash table that grows with the
+graph.
 Oxigraph answers the twins on a store of any size, where pySHACL needs the graph in memory. The
 shapes file stays the source of truth: the messages come from it, and the test suite
 checks that each targeted shape has its twin and that the twins and pySHACL find the same
