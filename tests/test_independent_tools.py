@@ -237,10 +237,11 @@ def rows_from_virtuoso(server, text: str, graphs: list[str], attempts: int = 5) 
     import time
 
     for attempt in range(attempts):
+        if attempt:
+            time.sleep(1)
         _, rows = sparql_rows(server.sparql, text + "\n# asked again" * attempt, graphs)
         if rows:
             break
-        time.sleep(1)
     return rows
 
 
