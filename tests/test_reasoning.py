@@ -93,6 +93,44 @@ def test_the_rules_find_an_entity_in_disjoint_classes(built):
         (KG.jaxa, {SKG.Event, SKG.Organization})]
 
 
+def store_on_disk(graph: Graph, location) -> ox.Store:
+    from spacekg.oxigraph import to_oxigraph
+
+    store = ox.Store(str(location))
+    store.bulk_extend(ox.Quad(*(to_oxigraph(t) for t in triple), ox.NamedNode("urn:x-test:g")) for triple in graph)
+    store.flush()
+    del store
+    return ox.Store.read_only(str(location))
+
+
+def test_the_rules_answer_alike_in_worker_processes(built, inferred, tmp_path, monkeypatch):
+    """Answered by worker processes that open the store on disk, the rules find what they find in
+    one process; with a clash, they give no entailments and leave no folder behind."""
+    from spacekg.checks import answers
+    from spacekg.checks.entailed import Entailed
+    from spacekg.checks.rules import Rules
+    from spacekg.ontology import load_ontology
+
+    monkeypatch.setattr(answers, "workers", lambda: 2)
+    rules = Rules.of(load_ontology(built_ontology()))
+    data = union_graph(built.dataset)
+    clashes, entailed = rules.check(store_on_disk(data, tmp_path / "plain"), tmp_path / "plain")
+    assert clashes == [] and sorted(entailed) == sorted(inferred)
+
+    data.add((KG.jaxa, SKG.heldIn, KG.tokyo))
+    parts, made = tmp_path / "parts", []
+
+    def new_folder():
+        parts.mkdir()
+        made.append(parts)
+        return parts
+
+    monkeypatch.setattr(Entailed, "new_folder", staticmethod(new_folder))
+    clashes, entailed = rules.check(store_on_disk(data, tmp_path / "clash"), tmp_path / "clash")
+    assert [c.node for c in clashes] == [KG.jaxa] and len(entailed) == 0
+    assert made and not parts.exists()
+
+
 def test_the_rules_find_nothing_in_the_built_graph(built):
     assert rule_clashes(union_graph(built.dataset)) == []
 

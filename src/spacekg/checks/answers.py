@@ -3,7 +3,7 @@
 Oxigraph evaluates a query in the calling thread and keeps Python's lock meanwhile, so the checks
 spread their queries over worker processes instead: each opens the database read-only (the build
 has finished writing it) and answers the queries it is handed, returning the rows
-(:func:`select_all`) or writing them to a file (:func:`write_all`, for answers too large to hold).
+(:func:`select_all`) or writing them to a file (:func:`answer_all`, for answers too large to hold).
 A store without a folder (in memory), a small graph or a single core gets them answered here, in
 order. The workers are forked: unlike new interpreters, they need no guard in the caller's main
 module, and they share the caller's pages instead of copying them (their RSS counts those pages
@@ -39,11 +39,12 @@ def select_all(store: ox.Store, queries: list[str], location: Path | None = None
     return _on_store(_answer, queries, store, location)
 
 
-def write_all(store: ox.Store, jobs: list[tuple[str, str, Path]], location: Path | None = None) -> list[int]:
-    """For each job (a SELECT query, a line template, a file), the query's rows written to the file
-    as the template's lines, sorted, the row's terms filling ``{0}``, ``{1}`` … in N-Triples form;
-    the number of lines of each. ``location``: as for :func:`select_all`."""
-    return _on_store(_write, jobs, store, location)
+def answer_all(store: ox.Store, jobs: list, location: Path | None = None) -> list:
+    """For each job, in order: for a SELECT query, its variables and rows, as :func:`select_all`
+    gives them; for a (SELECT query, line template, file), the query's rows written to the file as
+    the template's lines, sorted, the row's terms filling ``{0}``, ``{1}`` … in N-Triples form,
+    and the number of lines. ``location``: as for :func:`select_all`."""
+    return _on_store(_select_or_write, jobs, store, location)
 
 
 def _on_store(function: Callable[[ox.Store, Job], Result], jobs: list[Job], store: ox.Store,
@@ -89,6 +90,10 @@ def _answer(store: ox.Store, query: str) -> tuple[list[str], list[tuple]]:
     solutions = store.query(query, use_default_graph_as_union=True)
     names = [variable.value for variable in solutions.variables]
     return names, [tuple(None if term is None else from_ox(term) for term in solution) for solution in solutions]
+
+
+def _select_or_write(store: ox.Store, job):
+    return _answer(store, job) if isinstance(job, str) else _write(store, job)
 
 
 def _write(store: ox.Store, job: tuple[str, str, Path]) -> int:

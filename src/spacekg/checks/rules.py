@@ -18,6 +18,7 @@ outside the OWL 2 datatype map.
 
 from __future__ import annotations
 
+import shutil
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -122,20 +123,37 @@ class Rules:
             rules.different |= {frozenset((a, b)) for a in members for b in members if a != b}
         return rules
 
+    def check(self, store: ox.Store, location=None, entail: bool = True) -> tuple[list[Clash], Entailed]:
+        """The clashes (see :meth:`clashes`) and, with ``entail`` and none found, the entailments.
+        Their queries are answered together, on every core, so that no core waits for the last
+        clash query before the entailments start; the entailments found beside clashes are
+        dropped. ``location``: the store's database folder, for the queries to run in worker
+        processes."""
+        from .answers import answer_all
+
+        clash_queries = self._clash_queries()
+        folder = Entailed.new_folder() if entail else None
+        writes = self._entailment_jobs(folder) if entail else []
+        entailed = Entailed()
+        try:
+            answers = answer_all(store, [query for _, query in clash_queries] + writes, location)
+            found = self._clashes_in(store, clash_queries, answers[:len(clash_queries)])
+            if folder is not None and not found:
+                entailed = Entailed.merged(folder, [part for _, _, part in writes])
+        finally:
+            if folder is not None and entailed.folder is None:
+                shutil.rmtree(folder, ignore_errors=True)
+        return found, entailed
+
     # -- entailments -------------------------------------------------------------------------------
 
-    def entailments(self, store: ox.Store, location=None) -> Entailed:
-        """Every entailed triple about an entity or a document that is not asserted, sorted, in a
-        file (see entailed.py). ``location``: the store's database folder, for the queries to run
-        in worker processes."""
-        from .answers import write_all
-
-        folder = Entailed.new_folder()
+    def _entailment_jobs(self, folder) -> list[tuple[str, str, object]]:
+        """The queries of every entailed triple about an entity or a document that is not asserted,
+        as jobs of answers.answer_all (query, line template, file in ``folder``), their answers to be
+        merged into one sorted file (see entailed.py)."""
         jobs = [(query, f"{{0}} <{target}> {{1}} .\n") for target, query in self.property_queries()]
         jobs += [(query, f"{{0}} <{RDF.type}> <{target}> .\n") for target, query in self.class_queries()]
-        parts = [folder / f"{number}.nt" for number in range(len(jobs))]
-        write_all(store, [(query, template, part) for (query, template), part in zip(jobs, parts)], location)
-        return Entailed.merged(folder, parts)
+        return [(query, template, folder / f"{number}.nt") for number, (query, template) in enumerate(jobs)]
 
     def property_queries(self) -> list[tuple[URIRef, str]]:
         """For each object property, a query for its values implied by other triples.
@@ -176,17 +194,22 @@ class Rules:
     def clashes(self, store: ox.Store, location=None) -> list[Clash]:
         """Every node in two disjoint classes, and every two values of a functional property
         known to differ (individuals declared different, or in disjoint classes; literals of
-        different values, dates aside). ``location``: as for :meth:`entailments`."""
-        from .answers import select_all
+        different values, dates aside). ``location``: as for :meth:`check`."""
+        return self.check(store, location, entail=False)[0]
 
-        disjoint = [(group, query) for group in self.disjoint if (query := self.disjoint_query(group))]
-        functional = sorted(self.functional)
-        answers = select_all(store, [query for _, query in disjoint] + [self.functional_query(prop) for prop in functional],
-                             location)
-        found = [Clash(node, group[int(first)], group[int(second)])
-                 for (group, _), (_, rows) in zip(disjoint, answers) for node, first, second in rows]
-        for prop, (_, rows) in zip(functional, answers[len(disjoint):]):
-            found += self._functional_clashes(store, prop, rows)
+    def _clash_queries(self) -> list[tuple[object, str]]:
+        """(a disjoint group, or a functional property) and its query, the disjoint classes first."""
+        queries = [(group, query) for group in self.disjoint if (query := self.disjoint_query(group))]
+        return queries + [(prop, self.functional_query(prop)) for prop in sorted(self.functional)]
+
+    def _clashes_in(self, store: ox.Store, queries: list[tuple[object, str]], answers: list) -> list[Clash]:
+        """The clashes in the answers of the queries of :meth:`_clash_queries`."""
+        found = []
+        for (about, _), (_, rows) in zip(queries, answers):
+            if isinstance(about, list):
+                found += [Clash(node, about[int(first)], about[int(second)]) for node, first, second in rows]
+            else:
+                found += self._functional_clashes(store, about, rows)
         return found
 
     def reasons(self, klass: URIRef) -> list[tuple[str, URIRef]]:

@@ -147,9 +147,8 @@ def rule_problems(result, layout, entail: bool = True) -> tuple[list[Problem], E
     """The clashes with the ontology, as problems, and (with ``entail``, when there are none) the
     entailments."""
     rules = Rules.of(result.ontology)
-    clashes = rules.clashes(result.store, _location(result))
-    problems = explain(clashes, rules, _locator(result, layout), result.store) if clashes else []
-    return problems, (rules.entailments(result.store, _location(result)) if entail and not problems else Entailed())
+    clashes, entailed = rules.check(result.store, _location(result), entail)
+    return (explain(clashes, rules, _locator(result, layout), result.store) if clashes else []), entailed
 
 
 def _location(result):
