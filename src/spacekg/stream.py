@@ -132,6 +132,8 @@ def write_graph(layout: Layout, ontology: Graph, schema: Schema, folder: Path,
         say(f"writing {counts.statements} statements from {counts.documents} documents")
         for piece in parallel.stream_jobs(_document_piece, spans, is_parallel, batch=8, shared=shared):
             emit(piece)
+        if rdf is not None:
+            rdf.last_piece_added()
         store.finish()
         shutil.rmtree(spool_folder)
         registry.read_labels = None

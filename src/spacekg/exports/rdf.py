@@ -152,6 +152,11 @@ class RdfFiles:
                                                              ox.RdfFormat.TURTLE))
                 self.triples += len(lines)
 
+    def last_piece_added(self) -> None:
+        """Forget the digests of the lines written once (16 bytes a line): no piece comes after the
+        last, and the checks' workers, forked later, would start with them."""
+        self._once = WrittenOnce()
+
     def finish(self, inferred: Iterable[ox.Triple] = ()) -> list[Path]:
         """Write graph:inferred to its own TriG file, close every file and rewrite those of a small
         graph (:meth:`close_streams`, :meth:`compact_jsonld`, :meth:`rewrite_turtle`); returns their paths."""
