@@ -60,15 +60,19 @@ def test_the_rules_infer_what_hermit_infers(built, inferred, owl_file):
     assert sorted(hermit) == sorted(inferred) and len(inferred) > 100
 
 
-def rule_clashes(graph: Graph):
-    import pyoxigraph as ox
-
-    from spacekg.checks.rules import Rules
-    from spacekg.ontology import load_ontology
+def in_one_graph(graph: Graph) -> list[ox.Quad]:
+    """The triples of ``graph`` as quads of one named graph, for a store."""
     from spacekg.oxigraph import to_oxigraph
 
+    return [ox.Quad(*(to_oxigraph(t) for t in triple), ox.NamedNode("urn:x-test:g")) for triple in graph]
+
+
+def rule_clashes(graph: Graph):
+    from spacekg.checks.rules import Rules
+    from spacekg.ontology import load_ontology
+
     store = ox.Store()
-    store.extend(ox.Quad(*(to_oxigraph(t) for t in triple), ox.NamedNode("urn:x-test:g")) for triple in graph)
+    store.extend(in_one_graph(graph))
     return Rules.of(load_ontology(built_ontology())).clashes(store)
 
 
@@ -94,10 +98,8 @@ def test_the_rules_find_an_entity_in_disjoint_classes(built):
 
 
 def store_on_disk(graph: Graph, location) -> ox.Store:
-    from spacekg.oxigraph import to_oxigraph
-
     store = ox.Store(str(location))
-    store.bulk_extend(ox.Quad(*(to_oxigraph(t) for t in triple), ox.NamedNode("urn:x-test:g")) for triple in graph)
+    store.bulk_extend(in_one_graph(graph))
     store.flush()
     del store
     return ox.Store.read_only(str(location))
