@@ -38,8 +38,10 @@ KINDS = tuple(UP_TO)
 # Measurements made --runs times and reported by their median run, with the duration each is ranked by.
 REPEATED = {"build": lambda r: r["total"], "command": lambda r: r["total"], "morph-kgc": lambda r: r["morph_kgc_s"],
             "rdflib": lambda r: sum(v for k, v in r["times"].items() if k.startswith("rdflib"))}
-# results.md from this heading on is written by people and kept when the tables are rewritten.
-NOTES = "\n## Notes\n"
+# The tables of the last run sit between these two lines of results.md; everything else in the file
+# is written by people and kept when the tables are rewritten.
+BEGIN = "<!-- from here to its end mark, the tables of the last run of benchmarks/run.py -->"
+END = "<!-- end of the tables of benchmarks/run.py -->"
 
 
 def measure(what: str, root: Path, limit: float, compress: bool = False) -> dict:
@@ -146,10 +148,23 @@ def main() -> None:
             print(size, what, json.dumps(row[what])[:300], flush=True)
         results[size] = row
         Path(args.out).with_suffix(".json").write_text(json.dumps(results, indent=1))
-    out = Path(args.out)
-    notes = out.read_text(encoding="utf-8").partition(NOTES)[2] if out.is_file() else ""
-    out.write_text(report(results, args, started, os.getloadavg()) + (NOTES + notes if notes else ""),
-                   encoding="utf-8")
+    write_report(Path(args.out), report(results, args, started, os.getloadavg()))
+
+
+def write_report(out: Path, tables: str) -> None:
+    """Put ``tables`` between the marks in ``out``, in place of the last run's; a file without
+    them gets the marked tables at its end, a new file a title first. Nothing else is touched."""
+    text = out.read_text(encoding="utf-8") if out.is_file() else "# Scale benchmark\n"
+    block = f"{BEGIN}\n{tables.rstrip()}\n{END}\n"
+    before, begin, rest = text.partition(BEGIN)
+    _, end, after = rest.partition(END)
+    if begin and end:
+        text = before + block + after.removeprefix("\n")
+    else:
+        text = text.rstrip("\n") + "\n\n" + block
+    partial = out.with_name(out.name + ".partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(out)
 
 
 def _spread(median: float, result: dict) -> str:
@@ -172,7 +187,7 @@ def _query_table(results: dict) -> list[str]:
                if "queries" in row.get(kind, {})]
     names = sorted({q for size, kind in columns for q in results[size][kind]["queries"]})
     store = {"queries": "Oxigraph", "queries-memory": "rdflib memory"}
-    lines = ["", "## Library queries: median of 3 runs, seconds (rows returned)", "",
+    lines = ["", "### Library queries: median of 3 runs, seconds (rows returned)", "",
              "The Oxigraph store is output/store/ opened read-only; rdflib memory parses output/spacekg.trig "
              "into rdflib's own store (at the sizes where that finishes). *memory / Oxigraph* is the ratio "
              "of the two medians in the same run.", "",
@@ -200,7 +215,7 @@ def _query_table(results: dict) -> list[str]:
 
 def report(results: dict, args, started: tuple, load_at_end: tuple) -> str:
     when, load_at_start = started
-    lines = ["# Scale benchmark", "", "Machine:", *machine(),
+    lines = ["## The last run of benchmarks/run.py", "", "Machine:", *machine(),
              f"- run started {when}; load average (1, 5, 15 min) {_load(load_at_start)} at the start, "
              f"{_load(load_at_end)} at the end",
              "- machine speed: a fixed pure-Python loop (`speed()` in run.py) took "
@@ -212,7 +227,7 @@ def report(results: dict, args, started: tuple, load_at_end: tuple) -> str:
              f"{' (the exports gzip-compressed)' if args.compress else ''}. Each measurement runs in its own process. The build, the command and the "
              f"peers ran {args.runs} times: the tables give the median run, with the fastest and slowest in "
              "brackets.", ""]
-    lines += ["## Build", "",
+    lines += ["### Build", "",
               "Read and verify the sources, write the graph into the five RDF files and the Oxigraph store "
               "(`build`: the phases as the build announces them), then run the checks on the store (SHACL "
               "twins, OWL rules, HermiT on the ontology: `build + checks`); the whole `spacekg build -q` "
@@ -235,7 +250,7 @@ def report(results: dict, args, started: tuple, load_at_end: tuple) -> str:
                      f"{_spread(b['total'], b)} | {checked:.1f} | {checked - b['total']:.1f} | {b['cpu_s']:.1f} | "
                      f"{b['triples'] / b['total']:.0f} | {b.get('tree_peak_rss_mb', 0):.0f} / "
                      f"{b.get('tree_peak_pss_mb', 0):.0f} | {command} |")
-    lines += ["", "## Peers on the same corpora, same run", "",
+    lines += ["", "### Peers on the same corpora, same run", "",
               "Morph-KGC (its own environment, see benchmarks/rml/) maps the same records, prepared as JSON "
               "by benchmarks/morph_kgc.py (not charged to it), to N-Triples, with as many processes "
               f"(`number_of_processes`) as the build uses cores ({workers()}); the rdflib baseline adds the "
@@ -257,7 +272,7 @@ def report(results: dict, args, started: tuple, load_at_end: tuple) -> str:
         else:
             lines.append(f"| {size}× | {m.get('error', '–')} | | | | | {rdflib} |")
     lines += _query_table(results)
-    lines += ["", "## Checks and views (measured apart from the build)", "",
+    lines += ["", "### Checks and views (measured apart from the build)", "",
               "| size | SHACL s | OWL reasoning s | HTML views s |", "|---|---|---|---|"]
     for size, row in results.items():
         shacl = _cell(row, "checks", lambda c: f"{c['times']['SHACL']:.1f}")

@@ -1,0 +1,46 @@
+"""benchmarks/run.py rewrites only the tables of its last run in results.md: the sections people
+wrote around them (the analyses of earlier runs) stay as they are."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+
+from .conftest import ROOT
+
+RESULTS = ROOT / "benchmarks" / "results.md"
+
+
+@pytest.fixture(scope="module")
+def run():
+    spec = importlib.util.spec_from_file_location("run_benchmark", ROOT / "benchmarks" / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_run_keeps_every_line_people_wrote(run, tmp_path):
+    out = tmp_path / "results.md"
+    written = RESULTS.read_text(encoding="utf-8")
+    out.write_text(written, encoding="utf-8")
+    run.write_report(out, "## The last run of benchmarks/run.py\n\nfirst tables\n")
+    run.write_report(out, "## The last run of benchmarks/run.py\n\nsecond tables\n")
+    text = out.read_text(encoding="utf-8")
+    assert text.count(run.BEGIN) == text.count(run.END) == 1
+    assert "first tables" not in text and "second tables" in text
+    before, _, rest = text.partition(run.BEGIN)
+    after = rest.partition(run.END)[2]
+    # whatever surrounded the tables is the file as people left it, byte for byte
+    kept = written.partition(run.BEGIN)[0] + written.partition(run.END)[2].removeprefix("\n") \
+        if run.BEGIN in written else written
+    assert (before + after).rstrip("\n") == kept.rstrip("\n")
+    assert not list(tmp_path.glob("*.partial"))
+
+
+def test_a_first_run_makes_a_file_with_a_title(run, tmp_path):
+    out = tmp_path / "results.md"
+    run.write_report(out, "## The last run of benchmarks/run.py\n\ntables\n")
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# Scale benchmark\n")
+    assert text.index(run.BEGIN) < text.index("tables") < text.index(run.END)
