@@ -8,6 +8,7 @@ queries/): tests/test_added_document.py runs the data checks on a copy with a do
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import shutil
 import socket
@@ -47,6 +48,14 @@ def copy_project(destination: Path) -> Layout:
 @pytest.fixture
 def scratch(tmp_path) -> Layout:
     return copy_project(tmp_path)
+
+
+def benchmark_script(name: str):
+    """The module of benchmarks/NAME.py (a script, not a package), loaded for its functions."""
+    spec = importlib.util.spec_from_file_location(f"{name}_benchmark", ROOT / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def free_port() -> int:

@@ -3,21 +3,16 @@ wrote around them (the analyses of earlier runs) stay as they are."""
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 
-from .conftest import ROOT
+from .conftest import ROOT, benchmark_script
 
 RESULTS = ROOT / "benchmarks" / "results.md"
 
 
 @pytest.fixture(scope="module")
 def run():
-    spec = importlib.util.spec_from_file_location("run_benchmark", ROOT / "benchmarks" / "run.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return benchmark_script("run")
 
 
 def test_a_run_keeps_every_line_people_wrote(run, tmp_path):

@@ -7,7 +7,6 @@ its triples with spacekg.nt: ``python benchmarks/morph_kgc.py ROOT --keep DIR --
 
 from __future__ import annotations
 
-import importlib.util
 import re
 
 import pytest
@@ -17,7 +16,7 @@ from spacekg.namespaces import DOC, KG, QUOTE, SKG, STMT
 from spacekg.ontology import Schema, load_ontology
 from spacekg.sources.load import load_corpus
 
-from .conftest import ROOT
+from .conftest import ROOT, benchmark_script
 
 RML = Namespace("http://w3id.org/rml/")
 MAPPING = ROOT / "benchmarks" / "rml" / "spacekg.rml.ttl"
@@ -25,10 +24,7 @@ MAPPING = ROOT / "benchmarks" / "rml" / "spacekg.rml.ttl"
 
 @pytest.fixture(scope="module")
 def benchmark():
-    spec = importlib.util.spec_from_file_location("morph_kgc_benchmark", ROOT / "benchmarks" / "morph_kgc.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return benchmark_script("morph_kgc")
 
 
 @pytest.fixture(scope="module")
