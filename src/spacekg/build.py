@@ -28,7 +28,6 @@ from .ontology import Schema, load_ontology
 from .oxigraph import ExactOxigraphStore, dataset_over
 from .parallel import die_with_parent, give_back_memory, workers
 from .paths import Layout, new_build
-from .sources.registry import Registry
 from .store import STORE_FOLDER, exact_table, open_dataset
 from .stream import Counts, write_graph
 from .site.static import write_site
@@ -49,7 +48,6 @@ class BuildResult:
     counts: Counts
     triples: int  # distinct asserted triples
     open: Callable[[], Dataset] = field(repr=False)
-    registry: Registry | None = field(default=None, repr=False)
     store: ox.Store | None = field(default=None, repr=False)
     store_location: Path | None = None  # the store's database folder (for the checks' workers)
     rdf: RdfFiles | None = field(default=None, repr=False)
@@ -161,7 +159,7 @@ def graph_into(layout: Layout, ontology: Graph, schema: Schema, folder: Path, sa
 
     return BuildResult(layout, ontology, schema, written.counts,
                        written.rdf.triples if written.rdf else _count_triples(store), opened,
-                       registry=written.registry, store=store, rdf=written.rdf, texts=written.texts,
+                       store=store, rdf=written.rdf, texts=written.texts,
                        store_location=written.store.location)
 
 

@@ -54,12 +54,11 @@ class Counts:
 
 @dataclass
 class Written:
-    """The graph as written: the files (open until :meth:`RdfFiles.finish`), the store's writer,
-    the registry index and the counts."""
+    """The graph as written: the files (open until :meth:`RdfFiles.finish`), the store's writer
+    and the counts (not the registry index, which at large sizes holds millions of ids)."""
 
     rdf: RdfFiles | None
     store: StoreWriter
-    registry: Registry
     counts: Counts
     texts: dict[str, str] = field(default_factory=dict)  # quoted document id → its text file (for the site)
 
@@ -136,13 +135,12 @@ def write_graph(layout: Layout, ontology: Graph, schema: Schema, folder: Path,
             rdf.last_piece_added()
         store.finish()
         shutil.rmtree(spool_folder)
-        registry.read_labels = None
     except BaseException:
         if rdf is not None:
             rdf.close()
         store.abandon()
         raise
-    return Written(rdf, store, registry, counts, texts)
+    return Written(rdf, store, counts, texts)
 
 
 def _emitter(rdf: RdfFiles | None, store: StoreWriter) -> Callable[[Piece], None]:

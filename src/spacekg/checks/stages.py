@@ -180,7 +180,7 @@ def short_iri(iri: str) -> str:
 
 
 def _locator(result, layout) -> Locator:
-    return Locator(layout, result.schema, result.registry, result.store)
+    return Locator(layout, result.schema, result.store)
 
 
 def explain(clashes: list[Clash], rules: Rules, locator: Locator, store) -> list[Problem]:

@@ -57,16 +57,25 @@ class Locator:
     """Where a node or a fact of a built graph was written, found when asked (for the few nodes
     a check reports), so that a build need not keep every source line of the corpus.
 
-    An entity is found in the registry index; a document, a statement or a quote by reading its
-    annotation file again; a fact by the graphs of the store that hold it.
+    An entity is found in the registry index (read again on first need: a build lets go of its
+    own before the checks, which at large sizes holds millions of ids); a document, a statement or
+    a quote by reading its annotation file again; a fact by the graphs of the store that hold it.
     """
 
-    def __init__(self, layout, schema, registry, store):
+    def __init__(self, layout, schema, store):
         self.layout = layout
         self.schema = schema
-        self.registry = registry
         self.store = store
+        self._registry = None
         self._documents: dict[str, Origins] = {}
+
+    @property
+    def registry(self):
+        if self._registry is None:
+            from ..sources.load import read_registry
+
+            self._registry = read_registry(self.layout, self.schema)
+        return self._registry
 
     def node(self, node) -> Where | None:
         if not isinstance(node, URIRef):

@@ -102,6 +102,19 @@ def build_index(files: list[RegistryFile], problems: Problems, layout: Layout) -
     return registry
 
 
+def read_registry(layout: Layout, schema: Schema) -> Registry:
+    """The registry index read again from the registry files (to locate the nodes a check reports
+    after a build, which lets go of its index before the checks); problems are not reported here:
+    the build that read these files first has."""
+    with tempfile.TemporaryDirectory(prefix="spacekg-spool-") as folder:
+        spool = Spool(Path(folder) / "registry.spool")
+        files = [_Loader(layout, schema).registry_file(path, spool) for path in registry_files(layout)]
+        spool.close()
+        registry = build_index(files, Problems(), layout)
+    registry.read_labels = None  # the spool is gone: no label hints
+    return registry
+
+
 def load_corpus(layout: Layout, schema: Schema) -> Corpus:
     """Load and check the registry and every annotation file in this process, keeping all of it;
     raise SourceError listing all problems. For small corpora: a build streams instead."""
