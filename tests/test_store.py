@@ -136,3 +136,27 @@ def test_the_store_writer_hands_over_a_closed_compacted_database(tmp_path, monke
         store.add(ox.Quad(ox.NamedNode("https://example.org/x"), ox.NamedNode("https://example.org/p"), ox.Literal("x")))
     reopened = ox.Store(str(writer.location))  # fails while another handle holds the lock
     assert len(reopened) == len(lines)
+
+
+def test_a_failed_load_is_reported_and_the_loader_is_gone(tmp_path):
+    """A batch the store cannot load fails the build with the loader's own message, at the next
+    piece or at the end, and leaves no loading process behind."""
+    from spacekg.errors import SpacekgError
+    from spacekg.store import StoreWriter
+
+    writer = StoreWriter(tmp_path)
+    writer.add(b"<https://example.org/s> <https://example.org/p> .\n", 1)
+    with pytest.raises(SpacekgError, match=r"could not write the Oxigraph store: .+") as raised:
+        writer.finish()
+    assert "Traceback" not in str(raised.value)
+    assert writer._loader.returncode == 1
+    writer.abandon()
+
+
+def test_an_abandoned_writer_stops_its_loader(tmp_path):
+    from spacekg.store import StoreWriter
+
+    writer = StoreWriter(tmp_path)
+    writer.add(b"<https://example.org/s> <https://example.org/p> \"o\" .\n", 1)
+    writer.abandon()
+    assert writer._loader.returncode is not None and not writer._thread.is_alive()

@@ -22,7 +22,10 @@ as ``xsd:integer`` (same values); triples read through rdflib keep their exact d
 
 from __future__ import annotations
 
+import os
 import queue
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import Iterator
@@ -108,6 +111,13 @@ def exact_table(store_folder: Path) -> Iterator[ox.Quad]:
     return _exact_table(store_folder / _EXACT)
 
 
+def _importable() -> dict:
+    """The environment of a child Python that imports this package from where this one did."""
+    package_parent = str(Path(__file__).resolve().parent.parent)
+    paths = [package_parent, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(dict.fromkeys(paths))}
+
+
 def _exact_table(path: Path) -> Iterator[ox.Quad]:
     """The build's table of literals that Oxigraph stores under another datatype (none if missing),
     read when the store first needs it (rdflib reading triples), not by SPARQL queries."""
@@ -132,13 +142,16 @@ def _load_into_oxigraph(files: list[Path], exact: Path) -> Dataset:
 
 
 class StoreWriter:
-    """Builds the Oxigraph store in a build's staging folder from a background thread.
+    """Builds the Oxigraph store in a build's staging folder, in a process of its own.
 
-    The build hands it the N-Quads of the graph piece by piece (:meth:`add`); a thread
-    bulk-loads them a batch at a time, outside Python's lock, so the store fills up while the
-    build goes on making the graph. At most one batch waits for the thread: when the store is the
-    slower side, :meth:`add` waits too, so memory stays bounded. The literals that the store keeps
-    under another datatype go to a table next to the database as they come.
+    The build hands it the N-Quads of the graph piece by piece (:meth:`add`); a thread sends them
+    a batch at a time to the loading process (see bulkload.py), which bulk-loads them, so the
+    store fills up while the build goes on making the graph. At most one batch waits for the
+    thread: when the store is the slower side, :meth:`add` waits too, so memory stays bounded.
+    The loader's memory (its buffers, and the heaps its threads leave behind: about 90 MB at 1,000
+    times the corpus) goes with that process, not into the build's, whose pages the checks'
+    workers start from. The literals that the store keeps under another datatype go to a table
+    next to the database as they come.
     """
 
     BATCH = 100_000  # quads per bulk load: fewer, larger loads are faster; smaller ones use less memory
@@ -148,20 +161,21 @@ class StoreWriter:
         target.mkdir()
         self.folder = target
         self.location = target / _DATABASE  # the database folder, which other processes may open read-only
-        self.store = ox.Store(str(self.location))
+        self.store: ox.Store | None = None  # the finished store, opened read-only
         self._exact = (target / _EXACT).open("wb")
         self._pending: list[bytes] = []
         self._count = 0
+        self._loader = subprocess.Popen([sys.executable, "-m", "spacekg.bulkload", str(self.location), str(os.getpid())],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_importable())
         self._queue: queue.Queue = queue.Queue(maxsize=1)
-        self._failure: BaseException | None = None
-        self._thread = threading.Thread(target=self._load, name="store-writer", daemon=True)
+        self._thread = threading.Thread(target=self._send_batches, name="store-writer", daemon=True)
         self._thread.start()
 
     def add(self, nquads: bytes, quads: int, exact: bytes = b"") -> None:
         """``quads`` more quads of the asserted graph, as N-Quads; ``exact``: N-Triples of those
         whose literal the store keeps under another datatype."""
-        if self._failure is not None:
-            raise SpacekgError(f"could not write the Oxigraph store: {self._failure}")
+        if self._loader.poll() is not None:  # the loader stops early only when a load failed
+            self._raise_failure()
         self._exact.write(exact)
         self._pending.append(nquads)
         self._count += quads
@@ -169,8 +183,9 @@ class StoreWriter:
             self._send()
 
     def finish(self) -> ox.Store:
-        """Wait until every quad is loaded, compact the database and close it; returns the store
-        opened anew, read-only, which is ``store`` from then on (raises what a load raised).
+        """Wait until every quad is loaded and the loader has compacted the database and closed
+        it; returns the store opened read-only, which is ``store`` from then on (raises what a
+        load raised).
 
         A database left open for writing goes on compacting the files of the bulk loads in the
         background, and a process that reads it meanwhile (the checks' workers, the views) sees
@@ -181,18 +196,17 @@ class StoreWriter:
             self._queue.put(None)
             self._thread.join()
             self._exact.close()
-        if self._failure is not None:
-            raise SpacekgError(f"could not write the Oxigraph store: {self._failure}")
-        self.store.flush()
-        self.store.optimize()
-        self.store = None  # the last reference: the database closes
+        if self._loader.wait() != 0:
+            self._raise_failure()
+        self._loader.stdout.close()
         self.store = ox.Store.read_only(str(self.location))
         return self.store
 
     def abandon(self) -> None:
-        """Stop the thread after a failed build (the staging folder is removed anyway)."""
-        self._failure = self._failure or RuntimeError("abandoned")
+        """Stop the thread and the loader after a failed build (the staging folder is removed anyway)."""
         self._pending = []
+        self._loader.kill()
+        self._loader.wait()
         while self._thread.is_alive():
             try:
                 self._queue.put(None, timeout=0.1)
@@ -200,20 +214,33 @@ class StoreWriter:
                 continue
             self._thread.join()
         self._exact.close()
+        self._loader.stdout.close()
 
     def close(self) -> None:
         """Let go of the database, so that its folder can be moved."""
         self.store = None
+
+    def _raise_failure(self) -> None:
+        self._loader.wait()
+        said = self._loader.stdout.read().decode("utf-8", "replace").strip()
+        raise SpacekgError(f"could not write the Oxigraph store: "
+                           f"{said or f'the loading process ended with exit code {self._loader.returncode}'}")
 
     def _send(self) -> None:
         if self._pending:
             self._queue.put(b"".join(self._pending))
             self._pending, self._count = [], 0
 
-    def _load(self) -> None:
-        while (data := self._queue.get()) is not None:
-            if self._failure is None:
-                try:
-                    self.store.bulk_load(data, ox.RdfFormat.N_QUADS, lenient=True)  # the build's own N-Quads
-                except Exception as error:  # noqa: BLE001 - reported by add() and finish()
-                    self._failure = error
+    def _send_batches(self) -> None:
+        """In the thread: each batch to the loader, then the empty batch that ends its input."""
+        from .bulkload import frame
+
+        pipe, data = self._loader.stdin, b""
+        try:
+            while (data := self._queue.get()) is not None:
+                pipe.write(frame(data))
+            pipe.write(frame(b""))
+            pipe.close()
+        except OSError:  # the loader stopped: add() and finish() say why
+            while data is not None:
+                data = self._queue.get()
