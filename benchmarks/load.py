@@ -42,6 +42,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
+from report import write_atomically  # noqa: E402
 
 SECTION = "## The endpoint under load"
 KEPT = "<!-- written by hand below; load.py keeps it -->"  # the section's notes after this line stay
@@ -318,7 +319,7 @@ def write_section(path: Path, table: str) -> None:
         text = before + "\n" + new + (("\n## " + rest) if next_heading else "")
     else:
         text = text.rstrip("\n") + "\n\n" + new
-    path.write_text(text, encoding="utf-8")
+    write_atomically(path, text)
 
 
 class PeakMemory:

@@ -27,6 +27,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from corpus import generate  # noqa: E402
 from memory import TreeMemory  # noqa: E402
+from report import write_atomically  # noqa: E402
 
 from spacekg.parallel import workers  # noqa: E402
 
@@ -162,9 +163,7 @@ def write_report(out: Path, tables: str) -> None:
         text = before + block + after.removeprefix("\n")
     else:
         text = text.rstrip("\n") + "\n\n" + block
-    partial = out.with_name(out.name + ".partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(out)
+    write_atomically(out, text)
 
 
 def _spread(median: float, result: dict) -> str:

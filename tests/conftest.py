@@ -54,6 +54,7 @@ def benchmark_script(name: str):
     """The module of benchmarks/NAME.py (a script, not a package), loaded for its functions."""
     spec = importlib.util.spec_from_file_location(f"{name}_benchmark", ROOT / "benchmarks" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # where its dataclasses look their module up
     spec.loader.exec_module(module)
     return module
 

@@ -39,3 +39,16 @@ def test_a_first_run_makes_a_file_with_a_title(run, tmp_path):
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# Scale benchmark\n")
     assert text.index(run.BEGIN) < text.index("tables") < text.index(run.END)
+
+
+def test_the_load_test_replaces_its_section_and_keeps_its_notes(tmp_path):
+    load = benchmark_script("load")
+    out = tmp_path / "results.md"
+    out.write_text(f"# Scale benchmark\n\nintro\n\n{load.SECTION}\n\nold table\n\n{load.KEPT}\nnotes by hand\n\n"
+                   "## Later section\n\nlater text\n", encoding="utf-8")
+    load.write_section(out, f"{load.SECTION}\n\nnew table\n")
+    text = out.read_text(encoding="utf-8")
+    assert "old table" not in text and "new table" in text
+    assert text.startswith("# Scale benchmark\n\nintro\n")
+    assert text.index("new table") < text.index("notes by hand") < text.index("## Later section\n\nlater text\n")
+    assert text.count(load.SECTION) == 1 and not list(tmp_path.glob("*.partial"))
