@@ -225,3 +225,28 @@ def test_merged_answers_drop_repeats_and_the_folder_goes_with_them():
     del merged
     gc.collect()
     assert not folder.exists()
+
+
+def test_ontology_check_stopped_midway_leaves_no_temporary_files(layout, tmp_path, monkeypatch):
+    """A build that fails stops HermiT where it is: the reasoner's temporary files (owlready2
+    writes the ontology to one for HermiT) go with the check's own folder."""
+    import tempfile
+    import time
+
+    from spacekg.build import read_ontology
+    from spacekg.checks.stages import OntologyCheck
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    ontology, _ = read_ontology(layout)
+    check = OntologyCheck.start(layout, ontology, cached=False)
+    reasoner_files = []
+    deadline = time.monotonic() + 120
+    while not reasoner_files and check._process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+        reasoner_files = [path for path in scratch.rglob("tmp*") if path.is_file()]
+    check.stop()
+    assert reasoner_files, "the reasoner ended before it wrote its temporary file"
+    assert not list(scratch.iterdir()), f"left behind: {sorted(scratch.rglob('*'))}"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 import time
@@ -68,8 +69,11 @@ class OntologyCheck:
                     return cls(layout, digest, {**previous, "reused": True}, None)
             except (OSError, ValueError, KeyError, TypeError):
                 pass
+        # the reasoner's own temporary files (owlready2 writes the ontology for HermiT) go into
+        # this folder, which stop() removes even when it has to kill the reasoner
         process = subprocess.Popen([sys.executable, "-m", "spacekg.checks.reasoning", str(owl)],
-                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                   env={**os.environ, "TMPDIR": folder})
         check = cls(layout, digest, None, process)
         check.folder = folder
         return check
