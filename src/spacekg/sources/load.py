@@ -19,8 +19,10 @@ from __future__ import annotations
 import difflib
 import re
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 from urllib.parse import urlsplit
 
 from rdflib import URIRef
@@ -102,16 +104,23 @@ def build_index(files: list[RegistryFile], problems: Problems, layout: Layout) -
     return registry
 
 
-def read_registry(layout: Layout, schema: Schema) -> Registry:
-    """The registry index read again from the registry files (to locate the nodes a check reports
-    after a build, which lets go of its index before the checks); problems are not reported here:
-    the build that read these files first has."""
+@contextmanager
+def spooled_registry(layout: Layout, schema: Schema, problems: Problems) -> Iterator[tuple[list[RegistryFile], Registry]]:
+    """The first pass in this process: every registry file read, its entries spooled (the spool
+    is there for the block's time), and the index built from them (its problems go to ``problems``)."""
     with tempfile.TemporaryDirectory(prefix="spacekg-spool-") as folder:
         spool = Spool(Path(folder) / "registry.spool")
         files = [_Loader(layout, schema).registry_file(path, spool) for path in registry_files(layout)]
         spool.close()
-        registry = build_index(files, Problems(), layout)
-    registry.read_labels = None  # the spool is gone: no label hints
+        yield files, build_index(files, problems, layout)
+
+
+def read_registry(layout: Layout, schema: Schema) -> Registry:
+    """The registry index read again from the registry files (to locate the nodes a check reports
+    after a build, which lets go of its index before the checks); problems are not reported here:
+    the build that read these files first has."""
+    with spooled_registry(layout, schema, Problems()) as (_, registry):
+        registry.read_labels = None  # the spool goes with the block: no label hints
     return registry
 
 
@@ -119,11 +128,7 @@ def load_corpus(layout: Layout, schema: Schema) -> Corpus:
     """Load and check the registry and every annotation file in this process, keeping all of it;
     raise SourceError listing all problems. For small corpora: a build streams instead."""
     problems = Problems()
-    with tempfile.TemporaryDirectory(prefix="spacekg-spool-") as folder:
-        spool = Spool(Path(folder) / "registry.spool")
-        files = [_Loader(layout, schema).registry_file(path, spool) for path in registry_files(layout)]
-        spool.close()
-        registry = build_index(files, problems, layout)
+    with spooled_registry(layout, schema, problems) as (files, registry):
         entities = {}
         for span in (span for found in files for span in found.spans):
             loader = _Loader(layout, schema, registry)
