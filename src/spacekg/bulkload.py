@@ -17,9 +17,11 @@ from typing import BinaryIO
 FRAME = struct.Struct(">Q")
 
 
-def frame(data: bytes) -> bytes:
-    """``data`` as one framed batch (the empty batch ends the input)."""
-    return FRAME.pack(len(data)) + data
+def send(pipe: BinaryIO, data: bytes) -> None:
+    """``data`` written to ``pipe`` as one framed batch, without copying it (the empty batch ends
+    the input)."""
+    pipe.write(FRAME.pack(len(data)))
+    pipe.write(data)
 
 
 def batches(source: BinaryIO):

@@ -22,6 +22,8 @@ as ``xsd:integer`` (same values); triples read through rdflib keep their exact d
 
 from __future__ import annotations
 
+import contextlib
+
 import os
 import queue
 import subprocess
@@ -228,19 +230,25 @@ class StoreWriter:
 
     def _send(self) -> None:
         if self._pending:
-            self._queue.put(b"".join(self._pending))
-            self._pending, self._count = [], 0
+            batch = b"".join(self._pending)
+            self._pending, self._count = [], 0  # the pieces go before waiting for the thread
+            self._queue.put(batch)
 
     def _send_batches(self) -> None:
-        """In the thread: each batch to the loader, then the empty batch that ends its input."""
-        from .bulkload import frame
+        """In the thread: each batch to the loader, then the empty batch that ends its input. A
+        batch is let go of once written, not held while the next one is made."""
+        from .bulkload import send
 
-        pipe, data = self._loader.stdin, b""
+        pipe, ended = self._loader.stdin, False
         try:
             while (data := self._queue.get()) is not None:
-                pipe.write(frame(data))
-            pipe.write(frame(b""))
+                send(pipe, data)
+                data = b""
+            ended = True
+            send(pipe, b"")
             pipe.close()
         except OSError:  # the loader stopped: add() and finish() say why
-            while data is not None:
-                data = self._queue.get()
+            with contextlib.suppress(OSError):
+                pipe.close()
+            while not ended:  # take what add() and finish() still hand over, up to the end
+                ended = self._queue.get() is None
