@@ -3,6 +3,7 @@ random moments, and every answer is complete and the same as before."""
 
 from __future__ import annotations
 
+import os
 import random
 import signal
 import subprocess
@@ -21,6 +22,13 @@ QUERY = ["query", "meetings", "-f", "csv"]
 def spacekg(root, *args, **kwargs) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "spacekg.cli", "--root", str(root), *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
+
+
+def temporary_folder(root) -> dict:
+    """The environment of a command whose temporary files go to ROOT/tmp (to see what it leaves)."""
+    folder = Path(root) / "tmp"
+    folder.mkdir(exist_ok=True)
+    return {**os.environ, "TMPDIR": str(folder)}
 
 
 def survivors(root, patience: float = 10.0) -> list[int]:
@@ -62,7 +70,7 @@ def test_queries_keep_answering_while_builds_run_and_are_killed(tmp_path):
     outcomes = []
     try:
         for round_ in range(6):
-            build = spacekg(tmp_path, "build", "--quiet")
+            build = spacekg(tmp_path, "build", "--quiet", env=temporary_folder(tmp_path))
             if round_ % 2:  # every other build runs to the end
                 outcomes.append(build.wait(timeout=600))
                 continue
@@ -78,8 +86,10 @@ def test_queries_keep_answering_while_builds_run_and_are_killed(tmp_path):
     assert outcomes.count(0) == 3, outcomes
     assert len(answers) > 10 and failures == []
     assert current_build(layout) is not None
-    # the last build ran to the end and removed what the killed ones left
-    assert not [p for p in (layout.output / "builds").iterdir() if p.name.startswith(".staging-")]
+    # the last build ran to the end and removed what the killed ones left, in output/ (their
+    # staging and scratch folders) and out of it (nothing: their temporary files are in output/)
+    assert not [p for p in (layout.output / "builds").iterdir() if p.name.startswith((".staging-", ".scratch-"))]
+    assert not list((tmp_path / "tmp").iterdir())
 
 
 def test_a_rebuild_names_the_folders_that_readers_will_see(tmp_path):

@@ -122,7 +122,7 @@ def test_the_rules_answer_alike_in_worker_processes(built, inferred, tmp_path, m
     data.add((KG.jaxa, SKG.heldIn, KG.tokyo))
     parts, made = tmp_path / "parts", []
 
-    def new_folder():
+    def new_folder(parent=None):
         parts.mkdir()
         made.append(parts)
         return parts

@@ -27,7 +27,7 @@ from .namespaces import SKG
 from .ontology import Schema, load_ontology
 from .oxigraph import ExactOxigraphStore, dataset_over
 from .parallel import die_with_parent, give_back_memory, workers
-from .paths import Layout, new_build
+from .paths import Layout, new_build, scratch_folder
 from .store import STORE_FOLDER, exact_table, open_dataset
 from .stream import Counts, write_graph
 from .site.static import write_site
@@ -125,7 +125,7 @@ def build(layout: Layout, say: Callable[[str], None] = print, compress: bool = F
     """Build everything into a new build folder and publish it; on any error the previous build
     stays current and untouched. ``compress``: the RDF exports are gzip-compressed (NAME.gz)."""
     ontology, schema = read_ontology(layout, say)
-    ontology_check = OntologyCheck.start(layout, ontology)
+    ontology_check = OntologyCheck.start(layout, ontology, scratch=scratch_folder(layout))
     try:
         with new_build(layout) as folder:
             result = graph_into(layout, ontology, schema, folder, say, compress=compress)

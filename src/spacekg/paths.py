@@ -6,6 +6,7 @@ its repository: the current folder or the nearest parent that holds both (``--ro
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
@@ -128,6 +129,7 @@ class Layout:
 BUILDS = "builds"  # output/builds/NAME/: one complete build each
 CURRENT = "current"  # output/current: symbolic link to the build that readers see
 TRASH = ".trash-"  # output/builds/.trash-NAME: an older build being deleted
+SCRATCH = ".scratch-"  # output/builds/.scratch-PID: the temporary files of the building process PID
 
 
 def current_build(layout: Layout) -> Path | None:
@@ -155,6 +157,27 @@ def built(layout: Layout, name: str) -> Path:
     return built_folder(layout) / name
 
 
+def scratch_folder(layout: Layout) -> Path:
+    """This process's folder for a build's temporary files that may outlive its stages (the
+    entailments, the ontology for HermiT): output/builds/.scratch-PID, on the output's disk. It
+    goes when the process ends; if the process is killed, the next build removes it."""
+    folder = layout.output / BUILDS / f"{SCRATCH}{os.getpid()}"
+    if not folder.is_dir():
+        folder.mkdir(parents=True, exist_ok=True)
+        atexit.register(shutil.rmtree, folder, True)
+    return folder
+
+
+def _of_a_dead_process(scratch: Path) -> bool:
+    try:
+        os.kill(int(scratch.name[len(SCRATCH):]), 0)
+    except ProcessLookupError:
+        return True
+    except (ValueError, PermissionError):  # not a process id; a process of another user
+        return False
+    return False
+
+
 @contextmanager
 def new_build(layout: Layout) -> Iterator[Path]:
     """A new build's folder; if the block succeeds, it becomes the current build at once.
@@ -163,16 +186,19 @@ def new_build(layout: Layout) -> Iterator[Path]:
     complete, and published by replacing the link output/current with one renaming: a reader
     sees the previous build or the new one, never a part of one. Each entry of output/ (index.html,
     spacekg.ttl, store …) is a link into output/current. If the block fails, or the process is
-    killed, the staging folder is all there is to remove (the next build removes it) and the
-    previous build stays current. The previous build is kept until the next one is published,
-    for readers that opened it before; older ones are removed. One build runs at a time.
+    killed, the staging folder and the process's scratch folder (see :func:`scratch_folder`) are
+    all there is to remove (the next build removes them) and the previous build stays current.
+    The previous build is kept until the next one is published, for readers that opened it
+    before; older ones are removed. One build runs at a time.
     """
     output = layout.output
     output.mkdir(parents=True, exist_ok=True)
     with _build_lock(output):
         builds = output / BUILDS
         builds.mkdir(exist_ok=True)
-        for stale in [*builds.glob(".staging-*"), *builds.glob(f"{TRASH}*")]:  # left by a killed build
+        leftovers = [*builds.glob(".staging-*"), *builds.glob(f"{TRASH}*"),
+                     *filter(_of_a_dead_process, builds.glob(f"{SCRATCH}*"))]
+        for stale in leftovers:  # left by a killed build
             shutil.rmtree(stale, ignore_errors=True)
         folder = Path(tempfile.mkdtemp(prefix=".staging-", dir=builds))
         umask = os.umask(0)
@@ -184,7 +210,8 @@ def new_build(layout: Layout) -> Iterator[Path]:
             final = builds / datetime.now(timezone.utc).strftime("%Y-%m-%dT%H-%M-%S.%fZ")
             os.rename(folder, final)
             _publish(output, final)
-            _discard([old for old in builds.iterdir() if old not in (final, previous) and not old.name.startswith(TRASH)])
+            _discard([old for old in builds.iterdir()
+                      if old not in (final, previous) and not old.name.startswith((TRASH, SCRATCH))])
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 

@@ -32,9 +32,10 @@ class Entailed:
             weakref.finalize(self, shutil.rmtree, str(folder), True)
 
     @staticmethod
-    def new_folder() -> Path:
-        """A temporary folder for the answers of the entailment queries, to merge with :meth:`merged`."""
-        return Path(tempfile.mkdtemp(prefix="spacekg-inferred-"))
+    def new_folder(parent: Path | None = None) -> Path:
+        """A temporary folder for the answers of the entailment queries, to merge with
+        :meth:`merged` (in ``parent``, else the system's temporary folder)."""
+        return Path(tempfile.mkdtemp(prefix="spacekg-inferred-", dir=parent))
 
     @classmethod
     def merged(cls, folder: Path, parts: list[Path]) -> "Entailed":

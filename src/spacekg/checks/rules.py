@@ -21,6 +21,7 @@ from __future__ import annotations
 import shutil
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -123,16 +124,18 @@ class Rules:
             rules.different |= {frozenset((a, b)) for a in members for b in members if a != b}
         return rules
 
-    def check(self, store: ox.Store, location=None, entail: bool = True) -> tuple[list[Clash], Entailed]:
+    def check(self, store: ox.Store, location=None, entail: bool = True,
+              scratch: Path | None = None) -> tuple[list[Clash], Entailed]:
         """The clashes (see :meth:`clashes`) and, with ``entail`` and none found, the entailments.
         Their queries are answered together, on every core, so that no core waits for the last
         clash query before the entailments start; the entailments found beside clashes are
         dropped. ``location``: the store's database folder, for the queries to run in worker
-        processes."""
+        processes. ``scratch``: the folder to keep the entailments in (else the system's temporary
+        folder)."""
         from .answers import answer_all
 
         clash_queries = self._clash_queries()
-        folder = Entailed.new_folder() if entail else None
+        folder = Entailed.new_folder(scratch) if entail else None
         writes = self._entailment_jobs(folder) if entail else []
         entailed = Entailed()
         try:

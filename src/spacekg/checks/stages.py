@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import Problem, SourceError, SpacekgError
-from ..paths import built
+from ..paths import built, scratch_folder
 from .answers import worth_workers
 from .entailed import Entailed
 from .rules import Clash, Rules
@@ -49,16 +49,17 @@ class OntologyCheck:
         self._started = time.perf_counter()
 
     @classmethod
-    def start(cls, layout, ontology, cached: bool = True) -> "OntologyCheck":
+    def start(cls, layout, ontology, cached: bool = True, scratch: Path | None = None) -> "OntologyCheck":
         """Start HermiT on the ontology as RDF/XML (spacekg.owl, written as the build writes it),
-        unless the current build checked the same bytes."""
+        unless the current build checked the same bytes. Its files go to a folder in ``scratch``
+        (else in the system's temporary folder)."""
         import shutil
         import tempfile
         from importlib.metadata import version
 
         from ..exports.owl import write_owl
 
-        folder = tempfile.mkdtemp(prefix="spacekg-ontology-")
+        folder = tempfile.mkdtemp(prefix="spacekg-ontology-", dir=scratch)
         owl = write_owl(ontology, Path(folder))
         digest = hashlib.sha256(owl.read_bytes() + version("owlready2").encode()).hexdigest()
         if cached:
@@ -115,7 +116,7 @@ def check_rules(result, layout, folder: Path, say) -> None:
     """Build stage: the data are consistent with the ontology; their entailments go to graph:inferred."""
     say("reasoning on the data (OWL rules as SPARQL)")
     started = time.perf_counter()
-    problems, result.inferred = rule_problems(result, layout)
+    problems, result.inferred = rule_problems(result, layout, scratch=scratch_folder(layout))
     result.checks["rules"] = {"problems": len(problems), "inferred": len(result.inferred)}
     say(f"rules run in {time.perf_counter() - started:.1f} s: {len(result.inferred)} triples inferred")
     if problems:
@@ -147,11 +148,11 @@ def shape_problems(result, layout) -> list[Problem]:
                                    _locator(result, layout), layout.relative(layout.ontology), _location(result))
 
 
-def rule_problems(result, layout, entail: bool = True) -> tuple[list[Problem], Entailed]:
+def rule_problems(result, layout, entail: bool = True, scratch: Path | None = None) -> tuple[list[Problem], Entailed]:
     """The clashes with the ontology, as problems, and (with ``entail``, when there are none) the
     entailments."""
     rules = Rules.of(result.ontology)
-    clashes, entailed = rules.check(result.store, _location(result), entail)
+    clashes, entailed = rules.check(result.store, _location(result), entail, scratch)
     return (explain(clashes, rules, _locator(result, layout), result.store) if clashes else []), entailed
 
 
