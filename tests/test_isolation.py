@@ -31,8 +31,9 @@ def temporary_folder(root) -> dict:
     return {**os.environ, "TMPDIR": str(folder)}
 
 
-def survivors(root, patience: float = 10.0) -> list[int]:
-    """Processes still building in ``root`` (a killed build's workers), after ``patience`` seconds."""
+def survivors(root, patience: float = 10.0, command: bytes = b"build") -> list[int]:
+    """Processes still running ``command`` in ``root`` (a killed build's workers), after ``patience``
+    seconds."""
     deadline = time.monotonic() + patience
     while True:
         found = []
@@ -41,7 +42,7 @@ def survivors(root, patience: float = 10.0) -> list[int]:
                 words = (entry / "cmdline").read_bytes().split(b"\0")
             except OSError:  # not a process, or gone meanwhile
                 continue
-            if str(root).encode() in words and b"build" in words:
+            if str(root).encode() in words and command in words:
                 found.append(int(entry.name))
         if not found or time.monotonic() > deadline:
             return found
@@ -102,3 +103,33 @@ def test_a_rebuild_names_the_folders_that_readers_will_see(tmp_path):
         assert build.returncode == 0, err
     assert "writing the site output/site/" in out
     assert "output/builds/" not in out + err
+
+
+def test_a_killed_command_leaves_nothing_that_the_next_one_does_not_remove(tmp_path):
+    """`spacekg validate` writes a whole graph into a scratch store in the temporary folder:
+    killed there, it leaves its folder behind, and the next command removes it, but not the
+    folder of a command still running (its lock is held)."""
+    import fcntl
+
+    copy_project(tmp_path)
+    environment = temporary_folder(tmp_path)
+    scratch = tmp_path / "tmp"
+    validate = spacekg(tmp_path, "validate", env=environment)
+    deadline = time.monotonic() + 120
+    while not [path for path in scratch.rglob("*") if path.name != ".lock" and path.is_file()]:
+        assert validate.poll() is None, "validate ended before it wrote a temporary file"
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    validate.send_signal(signal.SIGKILL)
+    validate.wait(timeout=60)
+    assert not survivors(tmp_path, command=b"validate")
+    killed = list(scratch.iterdir())
+    assert len(killed) == 1 and killed[0].name.startswith("spacekg-tmp-")
+    living = scratch / "spacekg-tmp-1-living"  # as a command still running holds it
+    living.mkdir()
+    with open(living / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        again = spacekg(tmp_path, "validate", env=environment)
+        out, err = again.communicate(timeout=600)
+        assert again.returncode == 0, err
+        assert list(scratch.iterdir()) == [living]

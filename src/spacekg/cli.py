@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .commands import NAMES
 from .errors import SourceError, SpacekgError
-from .paths import Layout, project_at
+from .paths import Layout, private_temporary_folder, project_at
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,6 +27,16 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
+
+
+def command() -> int:
+    """The `spacekg` program: :func:`main`, its temporary files (and its children's) in a folder
+    of its own, so that a killed command leaves nothing behind that the next one does not remove."""
+    try:
+        private_temporary_folder()
+    except OSError as error:  # no temporary folder of its own: the files go to the usual one
+        print(f"warning: {error}", file=sys.stderr)
+    return main()
 
 
 def parser() -> argparse.ArgumentParser:
@@ -49,4 +59,4 @@ def _project(args) -> Layout | None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(command())

@@ -130,6 +130,8 @@ BUILDS = "builds"  # output/builds/NAME/: one complete build each
 CURRENT = "current"  # output/current: symbolic link to the build that readers see
 TRASH = ".trash-"  # output/builds/.trash-NAME: an older build being deleted
 SCRATCH = ".scratch-"  # output/builds/.scratch-PID: the temporary files of the building process PID
+TEMPORARY = "spacekg-tmp-"  # TMPDIR/spacekg-tmp-PID-…: the temporary files of a command's process PID
+LOCK = ".lock"  # locked while the process that owns its folder lives
 
 
 def current_build(layout: Layout) -> Path | None:
@@ -176,6 +178,49 @@ def _of_a_dead_process(scratch: Path) -> bool:
     except (ValueError, PermissionError):  # not a process id; a process of another user
         return False
     return False
+
+
+def private_temporary_folder() -> Path:
+    """Send this process's temporary files (its own, its children's and HermiT's) to a folder of
+    its own in the system's temporary folder, ``spacekg-tmp-PID-…``, removed when the process ends.
+    The folder's lock file stays locked while the process, or a child forked from it, lives: a
+    folder whose lock is free was left by a killed process, and is removed here, by the next
+    command (a folder without a lock file, older than a minute, too)."""
+    import fcntl
+
+    parent = Path(tempfile.gettempdir())
+    for stale in parent.glob(f"{TEMPORARY}*"):
+        if stale.name[len(TEMPORARY):].partition("-")[0].isdigit() and _abandoned(stale):
+            shutil.rmtree(stale, ignore_errors=True)
+    folder = Path(tempfile.mkdtemp(prefix=f"{TEMPORARY}{os.getpid()}-", dir=parent))
+    lock = os.open(folder / LOCK, os.O_CREAT | os.O_WRONLY, 0o600)
+    fcntl.flock(lock, fcntl.LOCK_EX)  # held until the process and its forked children end
+    atexit.register(shutil.rmtree, folder, True)
+    tempfile.tempdir = str(folder)
+    os.environ["TMPDIR"] = str(folder)  # for the processes it starts
+    return folder
+
+
+def _abandoned(folder: Path) -> bool:
+    import fcntl
+    import time
+
+    try:
+        lock = os.open(folder / LOCK, os.O_RDONLY)
+    except FileNotFoundError:
+        try:
+            return time.time() - folder.stat().st_mtime > 60  # killed before it made its lock
+        except OSError:
+            return False
+    except OSError:  # not ours to look into (another user's)
+        return False
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False  # its process lives
+    finally:
+        os.close(lock)
+    return True
 
 
 @contextmanager
