@@ -131,7 +131,7 @@ CURRENT = "current"  # output/current: symbolic link to the build that readers s
 TRASH = ".trash-"  # output/builds/.trash-NAME: an older build being deleted
 SCRATCH = ".scratch-"  # output/builds/.scratch-PID: the temporary files of the building process PID
 TEMPORARY = "spacekg-tmp-"  # TMPDIR/spacekg-tmp-PID-…: the temporary files of a command's process PID
-LOCK = ".lock"  # in a scratch or temporary folder: locked while the process that owns it lives
+LOCK = ".lock"  # locked while the process that owns its folder lives
 
 
 def current_build(layout: Layout) -> Path | None:
@@ -162,13 +162,22 @@ def built(layout: Layout, name: str) -> Path:
 def scratch_folder(layout: Layout) -> Path:
     """This process's folder for a build's temporary files that may outlive its stages (the
     entailments, the ontology for HermiT): output/builds/.scratch-PID, on the output's disk. It
-    goes when the process ends; if the process is killed, the next build removes it (its lock is
-    free, see :func:`_abandoned`)."""
+    goes when the process ends; if the process is killed, the next build removes it."""
     folder = layout.output / BUILDS / f"{SCRATCH}{os.getpid()}"
     if not folder.is_dir():
         folder.mkdir(parents=True, exist_ok=True)
-        _own(folder)
+        atexit.register(shutil.rmtree, folder, True)
     return folder
+
+
+def _of_a_dead_process(scratch: Path) -> bool:
+    try:
+        os.kill(int(scratch.name[len(SCRATCH):]), 0)
+    except ProcessLookupError:
+        return True
+    except (ValueError, PermissionError):  # not a process id; a process of another user
+        return False
+    return False
 
 
 def private_temporary_folder() -> Path:
@@ -177,30 +186,22 @@ def private_temporary_folder() -> Path:
     The folder's lock file stays locked while the process, or a child forked from it, lives: a
     folder whose lock is free was left by a killed process, and is removed here, by the next
     command (a folder without a lock file, older than a minute, too)."""
+    import fcntl
+
     parent = Path(tempfile.gettempdir())
     for stale in parent.glob(f"{TEMPORARY}*"):
         if stale.name[len(TEMPORARY):].partition("-")[0].isdigit() and _abandoned(stale):
             shutil.rmtree(stale, ignore_errors=True)
     folder = Path(tempfile.mkdtemp(prefix=f"{TEMPORARY}{os.getpid()}-", dir=parent))
-    _own(folder)
+    lock = os.open(folder / LOCK, os.O_CREAT | os.O_WRONLY, 0o600)
+    fcntl.flock(lock, fcntl.LOCK_EX)  # held until the process and its forked children end
+    atexit.register(shutil.rmtree, folder, True)
     tempfile.tempdir = str(folder)
     os.environ["TMPDIR"] = str(folder)  # for the processes it starts
     return folder
 
 
-def _own(folder: Path) -> None:
-    """Lock ``folder``'s lock file for as long as this process, or a child forked from it, lives,
-    and remove the folder when the process ends."""
-    import fcntl
-
-    lock = os.open(folder / LOCK, os.O_CREAT | os.O_WRONLY, 0o600)  # never closed: the lock lasts as long as the process
-    fcntl.flock(lock, fcntl.LOCK_EX)
-    atexit.register(shutil.rmtree, folder, True)
-
-
 def _abandoned(folder: Path) -> bool:
-    """Whether ``folder`` was left by a process that is gone: its lock is free (or it has no lock
-    file and is over a minute old)."""
     import fcntl
     import time
 
@@ -241,7 +242,7 @@ def new_build(layout: Layout) -> Iterator[Path]:
         builds = output / BUILDS
         builds.mkdir(exist_ok=True)
         leftovers = [*builds.glob(".staging-*"), *builds.glob(f"{TRASH}*"),
-                     *filter(_abandoned, builds.glob(f"{SCRATCH}*"))]
+                     *filter(_of_a_dead_process, builds.glob(f"{SCRATCH}*"))]
         for stale in leftovers:  # left by a killed build
             shutil.rmtree(stale, ignore_errors=True)
         folder = Path(tempfile.mkdtemp(prefix=".staging-", dir=builds))
