@@ -198,31 +198,46 @@ class RdfFiles:
 
 
 class WrittenOnce:
-    """Which lines were written already, by a 16-byte BLAKE2 digest of each (kept sorted in a
-    NumPy array: 16 bytes a line, where a set of the lines would take a hundred or more)."""
+    """Which lines were written already, by a 16-byte BLAKE2 digest of each: 16 bytes a line,
+    where a set of the lines would take a hundred or more.
+
+    The digests of the latest lines are in a set of at most RECENT; a full set becomes a sorted
+    NumPy array (a run), and two runs of about the same size are merged into one, up to RUN
+    digests a run. Merging every digest into one array would copy all of them at each merge (at
+    ten thousand times the corpus, about 9 million lines: 150 MB, twice over for the sort, while
+    the set of recent lines grew to an eighth of them); capped runs keep what a merge copies
+    small, for a lookup in each run (a few dozen runs at that size)."""
+
+    RECENT = 65_536
+    RUN = 1 << 21
 
     def __init__(self):
-        self._sorted = np.empty(0, dtype="S16")
+        self._runs: list[np.ndarray] = []  # sorted digests, the largest runs first
         self._recent: set[bytes] = set()
 
     def new(self, lines: list[bytes]) -> list[bytes]:
         """The lines not seen before (nor earlier in ``lines``), remembered from now on."""
         digests = [blake2b(line, digest_size=16).digest() for line in lines]
-        if self._sorted.size:
+        known = np.zeros(len(lines), dtype=bool)
+        if self._runs and digests:
             keys = np.array(digests, dtype="S16")
-            at = np.searchsorted(self._sorted, keys).clip(max=self._sorted.size - 1)
-            known = self._sorted[at] == keys
-        else:
-            known = [False] * len(lines)
+            for run in self._runs:
+                at = np.searchsorted(run, keys).clip(max=run.size - 1)
+                known |= run[at] == keys
         fresh = []
         for line, digest, old in zip(lines, digests, known):
             if not old and digest not in self._recent:
                 self._recent.add(digest)
                 fresh.append(line)
-        if len(self._recent) > max(100_000, self._sorted.size // 8):
-            self._sorted = np.sort(np.concatenate([self._sorted, np.array(list(self._recent), dtype="S16")]))
+        if len(self._recent) >= self.RECENT:
+            self._add_run(np.sort(np.array(list(self._recent), dtype="S16")))
             self._recent = set()
         return fresh
+
+    def _add_run(self, run: np.ndarray) -> None:
+        while self._runs and self._runs[-1].size <= run.size and self._runs[-1].size + run.size <= self.RUN:
+            run = np.sort(np.concatenate([self._runs.pop(), run]))
+        self._runs.append(run)
 
 
 def union_graph(dataset: Dataset) -> Graph:

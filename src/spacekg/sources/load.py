@@ -86,18 +86,16 @@ def annotation_files(layout: Layout) -> list[Path]:
 def build_index(files: list[RegistryFile], problems: Problems, layout: Layout) -> Registry:
     """The registry index from the first pass's entries, in file order; a second entry with an
     id already registered is a problem (the first one counts)."""
-    registry = Registry()
     if not files:
         problems.add(layout.relative(layout.registry), 0, "no registry files (*.yaml)")
     for found in files:
         problems.items += found.problems
-        for entity_id, klass, line in found.entries:
-            first = registry.add(entity_id, klass, Where(found.file, line))
-            if first is not None:
-                first_class, where = first
-                problems.add(found.file, line, f"duplicate id '{entity_id}', here as {_article(klass)}",
-                             hint=f"already registered as {_article(first_class)} at {where}; "
-                                  "one id names one entity of one class")
+    registry, duplicates = Registry.of([(entity_id, klass, found.file, line)
+                                        for found in files for entity_id, klass, line in found.entries])
+    for (entity_id, klass, file, line), (_, first_class, first_file, first_line) in duplicates:
+        problems.add(file, line, f"duplicate id '{entity_id}', here as {_article(klass)}",
+                     hint=f"already registered as {_article(first_class)} at {Where(first_file, first_line)}; "
+                          "one id names one entity of one class")
     spans = [span for found in files for span in found.spans]
     registry.read_labels = lambda: ((entity.id, [entity.label, *entity.alt, *entity.abbr])
                                     for span in spans for entity, _ in read(span))

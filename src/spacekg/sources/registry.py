@@ -2,74 +2,97 @@
 
 Documents refer to entities by id, and the loader checks each reference (does the entity exist,
 is it of a class the property takes?). That needs every id of the registry, and nothing else of
-it: an entity's labels and facts are read once, when the entity itself is written. So the index
-keeps, per entity, a number for its class and its file and a line: a few dozen bytes, where the
-entity's records would take kilobytes. Labels (for "did you mean" hints) are read back from the
-registry's spooled records only when a hint is needed.
+it: an entity's labels and facts are read once, when the entity itself is written.
+
+The index holds no Python object per entity: each id is kept as a 16-byte digest, in a sorted
+array searched by bisection, beside arrays of class numbers, file numbers and lines (24 bytes an
+entity). A dict of id strings took about 130 bytes an entity, and more in practice: its strings,
+made while the registry is read among many short-lived objects, kept the allocator's pages of
+those objects alive (about 100 MB of the building process at 273,000 entities), and every worker
+forked from that process copied the pages its lookups touched (a lookup changes an object's
+reference count). Arrays are a few large blocks that no lookup writes to. Ids and labels (for
+"did you mean" hints) are read back from the registry's spooled records only when a hint is
+needed.
 """
 
 from __future__ import annotations
 
-from array import array
+from hashlib import blake2b
 from typing import Callable, Iterator
 
+import numpy as np
 from rdflib import URIRef
 
 from ..namespaces import KG
 from .model import Where
+
+Entry = tuple[str, URIRef, str, int]  # an entity id, its class, the file and line that register it
 
 
 class Registry:
     """Every registered entity by id: its class and the file and line that registered it."""
 
     def __init__(self) -> None:
-        self._numbers: dict[str, int] = {}
-        self._class = array("H")
-        self._file = array("H")
-        self._line = array("L")
+        self._high = self._low = np.zeros(0, dtype=np.uint64)  # the ids' digests, sorted
+        self._class = self._file = np.zeros(0, dtype=np.uint16)
+        self._line = np.zeros(0, dtype=np.uint32)
         self._classes: list[URIRef] = []
-        self._class_numbers: dict[URIRef, int] = {}
         self._files: list[str] = []
-        self._file_numbers: dict[str, int] = {}
         self._labels: dict[str, str] | None = None
+        self._ids: list[str] | None = None
         self.read_labels: Callable[[], Iterator[tuple[str, list[str]]]] | None = None
 
-    def add(self, entity_id: str, klass: URIRef, where: Where) -> tuple[URIRef, Where] | None:
-        """Register an entity; for an id already registered, returns (its class, where) instead."""
-        number = self._numbers.get(entity_id)
-        if number is not None:
-            return self._classes[self._class[number]], self._where(number)
-        self._numbers[entity_id] = len(self._class)
-        self._class.append(_number(self._class_numbers, self._classes, klass))
-        self._file.append(_number(self._file_numbers, self._files, where.file))
-        self._line.append(where.line)
-        return None
+    @classmethod
+    def of(cls, entries: list[Entry]) -> tuple["Registry", list[tuple[Entry, Entry]]]:
+        """The index of ``entries``, and each entry whose id an earlier entry already has, paired
+        with that earlier entry (the first entry of an id counts), in the order given."""
+        registry = cls()
+        digests = np.frombuffer(b"".join(_digest(entry[0]) for entry in entries), dtype=">u8")
+        high, low = digests[0::2].astype(np.uint64), digests[1::2].astype(np.uint64)
+        order = np.lexsort((low, high))  # stable: the entries of one id stay in the order given
+        high, low = high[order], low[order]
+        repeated = np.zeros(len(order), dtype=bool)
+        repeated[1:] = (high[1:] == high[:-1]) & (low[1:] == low[:-1])
+        first = np.maximum.accumulate(np.where(repeated, 0, np.arange(len(order))))
+        duplicates = sorted((int(order[at]), int(order[first[at]])) for at in np.flatnonzero(repeated))
+        kept = order[~repeated]
+        registry._high, registry._low = high[~repeated], low[~repeated]
+        class_numbers: dict[URIRef, int] = {}
+        file_numbers: dict[str, int] = {}
+        registry._class = np.array([_number(class_numbers, registry._classes, entries[at][1]) for at in kept],
+                                   dtype=np.uint16)
+        registry._file = np.array([_number(file_numbers, registry._files, entries[at][2]) for at in kept],
+                                  dtype=np.uint16)
+        registry._line = np.array([entries[at][3] for at in kept], dtype=np.uint32)
+        return registry, [(entries[later], entries[earlier]) for later, earlier in duplicates]
 
     def __contains__(self, entity_id: str) -> bool:
-        return entity_id in self._numbers
+        return self._position(entity_id) is not None
 
     def __len__(self) -> int:
-        return len(self._numbers)
+        return len(self._high)
 
-    def ids(self) -> Iterator[str]:
-        return iter(self._numbers)
+    def ids(self) -> list[str]:
+        """Every registered id, read back from the spooled records on first use (none without
+        them), for hints."""
+        if self._ids is None:
+            self._ids = list(dict.fromkeys(entity_id for entity_id, _ in (self.read_labels() if self.read_labels else ())))
+        return self._ids
 
     def get(self, entity_id: str) -> tuple[URIRef, URIRef] | None:
         """(IRI, class) of a registered entity, or None."""
-        number = self._numbers.get(entity_id)
-        if number is None:
+        position = self._position(entity_id)
+        if position is None:
             return None
-        return KG[entity_id], self._classes[self._class[number]]
+        return KG[entity_id], self._classes[self._class[position]]
 
     def where(self, entity_id: str) -> Where | None:
-        number = self._numbers.get(entity_id)
-        return None if number is None else self._where(number)
+        position = self._position(entity_id)
+        return None if position is None else Where(self._files[self._file[position]], int(self._line[position]))
 
     def class_counts(self) -> dict[URIRef, int]:
-        counts = [0] * len(self._classes)
-        for number in self._class:
-            counts[number] += 1
-        return {klass: count for klass, count in zip(self._classes, counts)}
+        counts = np.bincount(self._class, minlength=len(self._classes))
+        return {klass: int(count) for klass, count in zip(self._classes, counts)}
 
     def by_label(self, name: str) -> str | None:
         """The id of the entity whose label, alternative label or abbreviation is ``name``
@@ -90,8 +113,21 @@ class Registry:
                 labels[iri] = names[0]
         return labels
 
-    def _where(self, number: int) -> Where:
-        return Where(self._files[self._file[number]], self._line[number])
+    def _position(self, entity_id: str) -> int | None:
+        digest = _digest(entity_id)
+        high, low = np.uint64(int.from_bytes(digest[:8], "big")), np.uint64(int.from_bytes(digest[8:], "big"))
+        position = int(self._high.searchsorted(high))
+        while position < len(self._high) and self._high[position] == high:
+            if self._low[position] == low:
+                return position
+            position += 1
+        return None
+
+
+def _digest(entity_id: str) -> bytes:
+    """16 bytes standing for an id: two ids share them with a chance of about 10⁻²⁶ in a registry
+    of millions."""
+    return blake2b(entity_id.encode(), digest_size=16).digest()
 
 
 def _number(numbers: dict, items: list, item) -> int:
