@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .commands import NAMES
 from .errors import SourceError, SpacekgError
+from .parallel import map_large_blocks
 from .paths import Layout, private_temporary_folder, project_at
 
 
@@ -31,7 +32,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def command() -> int:
     """The `spacekg` program: :func:`main`, its temporary files (and its children's) in a folder
-    of its own, so that a killed command leaves nothing behind that the next one does not remove."""
+    of its own, so that a killed command leaves nothing behind that the next one does not remove;
+    large blocks of memory given back as soon as they are freed (see parallel.map_large_blocks)."""
+    map_large_blocks()
     try:
         private_temporary_folder()
     except OSError as error:  # no temporary folder of its own: the files go to the usual one

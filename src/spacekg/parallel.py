@@ -82,6 +82,19 @@ def give_back_memory() -> None:
         pass
 
 
+def map_large_blocks(threshold: int = 1 << 18) -> None:
+    """Have glibc's malloc give each block of ``threshold`` bytes or more a mapping of its own,
+    returned to the system when it is freed. By default the threshold rises to the size of the
+    largest such block freed (up to 32 MB): after the first batch of the store's loader (about
+    15 MB) every batch and piece came from the heap, and the building process kept the heap's
+    high-water mark (about 120 MB more at 1,000 times the corpus). Workers forked later inherit
+    the setting."""
+    try:
+        ctypes.CDLL(None).mallopt(-3, threshold)  # M_MMAP_THRESHOLD; setting it fixes it
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
 def shared():
     """What the caller of :func:`stream_jobs` shares with the jobs it runs."""
     return _SHARED
