@@ -24,8 +24,10 @@ QUERY_LIMIT = 60  # seconds; a query that takes longer is reported as such and n
 
 
 def main(what: str, root: str, *options: str) -> dict:
+    from spacekg.parallel import map_large_blocks
     from spacekg.paths import Layout
 
+    map_large_blocks()  # as the `spacekg` program does
     layout = Layout(Path(root))
     if what in ("build", "command"):
         return {"build": build, "command": command}[what](layout, compress="--compress" in options)
