@@ -16,13 +16,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from hashlib import blake2b
 from typing import Iterator
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
+from .digests import digest
 from .namespaces import DOC, GRAPH, OA, QUOTE, SCHEMA, SKG, STMT
 from .oxigraph import STORED_AS, rewritten, to_oxigraph
 from .sources.model import Corpus, Document, Entity, Statement
@@ -152,7 +152,7 @@ class Standings:
 
 
 def _key(subject: URIRef, prop: URIRef) -> int:
-    return int.from_bytes(blake2b(f"{subject} {prop}".encode(), digest_size=16).digest(), "big")
+    return int.from_bytes(digest(f"{subject} {prop}".encode()), "big")
 
 
 def chunks(ontology: Graph, corpus: Corpus) -> Iterator[Chunk]:

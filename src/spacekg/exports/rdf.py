@@ -24,7 +24,6 @@ file but the ontology's is gzip-compressed as it is written (see :mod:`.files`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from hashlib import blake2b
 from pathlib import Path
 from typing import Iterable
 
@@ -32,6 +31,7 @@ import numpy as np
 import pyoxigraph as ox
 from rdflib import RDF, Dataset, Graph
 
+from ..digests import as_array, digest, find
 from ..ingest import INFERRED_GRAPH, Chunk
 from ..namespaces import SKG, make_graph
 from ..oxigraph import ExactOxigraphStore, to_oxigraph
@@ -198,8 +198,7 @@ class RdfFiles:
 
 
 class WrittenOnce:
-    """Which lines were written already, by a 16-byte BLAKE2 digest of each: 16 bytes a line,
-    where a set of the lines would take a hundred or more.
+    """Which lines were written already, by the digest of each (see digests.py).
 
     The digests of the latest lines are in a set of at most RECENT; a full set becomes a sorted
     NumPy array (a run), and two runs of about the same size are merged into one, up to RUN
@@ -217,20 +216,19 @@ class WrittenOnce:
 
     def new(self, lines: list[bytes]) -> list[bytes]:
         """The lines not seen before (nor earlier in ``lines``), remembered from now on."""
-        digests = [blake2b(line, digest_size=16).digest() for line in lines]
+        digests = [digest(line) for line in lines]
         known = np.zeros(len(lines), dtype=bool)
         if self._runs and digests:
-            keys = np.array(digests, dtype="S16")
+            keys = as_array(digests)
             for run in self._runs:
-                at = np.searchsorted(run, keys).clip(max=run.size - 1)
-                known |= run[at] == keys
+                known |= find(run, keys)[1]
         fresh = []
-        for line, digest, old in zip(lines, digests, known):
-            if not old and digest not in self._recent:
-                self._recent.add(digest)
+        for line, key, old in zip(lines, digests, known):
+            if not old and key not in self._recent:
+                self._recent.add(key)
                 fresh.append(line)
         if len(self._recent) >= self.RECENT:
-            self._add_run(np.sort(np.array(list(self._recent), dtype="S16")))
+            self._add_run(np.sort(as_array(list(self._recent))))
             self._recent = set()
         return fresh
 

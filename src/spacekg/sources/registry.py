@@ -4,8 +4,8 @@ Documents refer to entities by id, and the loader checks each reference (does th
 is it of a class the property takes?). That needs every id of the registry, and nothing else of
 it: an entity's labels and facts are read once, when the entity itself is written.
 
-The index holds no Python object per entity: each id is kept as a 16-byte digest, in a sorted
-array searched by bisection, beside arrays of class numbers, file numbers and lines (24 bytes an
+The index holds no Python object per entity: each id is kept as its 16-byte digest (see
+digests.py), in a sorted array searched by bisection, beside arrays of class numbers, file numbers and lines (24 bytes an
 entity). A dict of id strings took about 130 bytes an entity, and more in practice: its strings,
 made while the registry is read among many short-lived objects, kept the allocator's pages of
 those objects alive (about 100 MB of the building process at 273,000 entities), and every worker
@@ -17,12 +17,12 @@ needed.
 
 from __future__ import annotations
 
-from hashlib import blake2b
 from typing import Callable, Iterator
 
 import numpy as np
 from rdflib import URIRef
 
+from ..digests import as_array, digest, find_one
 from ..namespaces import KG
 from .model import Where
 
@@ -33,7 +33,7 @@ class Registry:
     """Every registered entity by id: its class and the file and line that registered it."""
 
     def __init__(self) -> None:
-        self._high = self._low = np.zeros(0, dtype=np.uint64)  # the ids' digests, sorted
+        self._digests = as_array([])  # the ids', sorted
         self._class = self._file = np.zeros(0, dtype=np.uint16)
         self._line = np.zeros(0, dtype=np.uint32)
         self._classes: list[URIRef] = []
@@ -47,16 +47,15 @@ class Registry:
         """The index of ``entries``, and each entry whose id an earlier entry already has, paired
         with that earlier entry (the first entry of an id counts), in the order given."""
         registry = cls()
-        digests = np.frombuffer(b"".join(_digest(entry[0]) for entry in entries), dtype=">u8")
-        high, low = digests[0::2].astype(np.uint64), digests[1::2].astype(np.uint64)
-        order = np.lexsort((low, high))  # stable: the entries of one id stay in the order given
-        high, low = high[order], low[order]
+        digests = as_array([digest(entry[0].encode()) for entry in entries])
+        order = np.argsort(digests, kind="stable")  # the entries of one id stay in the order given
+        digests = digests[order]
         repeated = np.zeros(len(order), dtype=bool)
-        repeated[1:] = (high[1:] == high[:-1]) & (low[1:] == low[:-1])
+        repeated[1:] = digests[1:] == digests[:-1]
         first = np.maximum.accumulate(np.where(repeated, 0, np.arange(len(order))))
         duplicates = sorted((int(order[at]), int(order[first[at]])) for at in np.flatnonzero(repeated))
         kept = order[~repeated]
-        registry._high, registry._low = high[~repeated], low[~repeated]
+        registry._digests = digests[~repeated]
         class_numbers: dict[URIRef, int] = {}
         file_numbers: dict[str, int] = {}
         registry._class = np.array([_number(class_numbers, registry._classes, entries[at][1]) for at in kept],
@@ -70,13 +69,13 @@ class Registry:
         return self._position(entity_id) is not None
 
     def __len__(self) -> int:
-        return len(self._high)
+        return len(self._digests)
 
     def ids(self) -> list[str]:
         """Every registered id, read back from the spooled records on first use (none without
         them), for hints."""
         if self._ids is None:
-            self._ids = list(dict.fromkeys(entity_id for entity_id, _ in (self.read_labels() if self.read_labels else ())))
+            self._ids = list(dict.fromkeys(entity_id for entity_id, _ in self._records()))
         return self._ids
 
     def get(self, entity_id: str) -> tuple[URIRef, URIRef] | None:
@@ -99,7 +98,7 @@ class Registry:
         (case ignored), for hints; the labels are read on first use."""
         if self._labels is None:
             self._labels = {}
-            for entity_id, names in (self.read_labels() if self.read_labels else ()):
+            for entity_id, names in self._records():
                 for label in names:
                     self._labels.setdefault(label.lower(), entity_id)
         return self._labels.get(name.lower())
@@ -107,27 +106,18 @@ class Registry:
     def labels_of(self, iris: set[URIRef]) -> dict[URIRef, str]:
         """The label of each of these entities, read back from the registry's records."""
         labels = {}
-        for entity_id, names in (self.read_labels() if self.read_labels else ()):
+        for entity_id, names in self._records():
             iri = KG[entity_id]
             if iri in iris:
                 labels[iri] = names[0]
         return labels
 
+    def _records(self) -> Iterator[tuple[str, list[str]]]:
+        """(id, labels) of every spooled record, none without them."""
+        return self.read_labels() if self.read_labels else iter(())
+
     def _position(self, entity_id: str) -> int | None:
-        digest = _digest(entity_id)
-        high, low = np.uint64(int.from_bytes(digest[:8], "big")), np.uint64(int.from_bytes(digest[8:], "big"))
-        position = int(self._high.searchsorted(high))
-        while position < len(self._high) and self._high[position] == high:
-            if self._low[position] == low:
-                return position
-            position += 1
-        return None
-
-
-def _digest(entity_id: str) -> bytes:
-    """16 bytes standing for an id: two ids share them with a chance of about 10⁻²⁶ in a registry
-    of millions."""
-    return blake2b(entity_id.encode(), digest_size=16).digest()
+        return find_one(self._digests, digest(entity_id.encode()))
 
 
 def _number(numbers: dict, items: list, item) -> int:
