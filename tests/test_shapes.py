@@ -108,14 +108,14 @@ def test_every_targeted_shape_has_its_sparql_twin(shapes):
     assert {SHAPE[name] for name in twins(TWINS)} == targeted
 
 
-def in_store(graph: Graph):
+def in_store(graph: Graph, name: str = "urn:x-test:graph"):
     """An rdflib graph in an in-memory Oxigraph store (as one named graph: the twins read the union)."""
     import pyoxigraph as ox
 
     from spacekg.oxigraph import to_oxigraph
 
     store = ox.Store()
-    name = ox.NamedNode("urn:x-test:graph")
+    name = ox.NamedNode(name)
     store.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name) for s, p, o in graph)
     return store
 
@@ -171,3 +171,55 @@ def test_a_twin_that_does_not_parse_is_named(shapes, tmp_path):
     (tmp_path / "Ordinal.rq").write_text("SELECT ?focus WHERE { ?focus ", encoding="utf-8")
     with pytest.raises(SpacekgError, match="Ordinal.rq: the shape's SPARQL cannot run"):
         twin_violations(ox.Store(), shapes, tmp_path)
+
+
+# -- twins read a slice of the document graphs at a time ---------------------------------------------
+
+SLICED = sorted(path.name for paths in twins(TWINS).values() for path in paths
+                if "VALUES ?slice { UNDEF }" in path.read_text(encoding="utf-8"))
+
+
+def test_some_twins_are_sliced():
+    assert SLICED, "no twin reads the graphs a slice at a time"
+
+
+def test_what_a_sliced_twin_reads_of_a_statement_lies_in_one_graph(built):
+    """The sliced twins look for a statement's triples, its quote selectors and its cited records
+    in one graph: in the built graph each of them is written to the graph of its document."""
+    read = """PREFIX skg: <https://w3id.org/spacekg/ontology#>
+        PREFIX oa: <http://www.w3.org/ns/oa#>
+        PREFIX prov: <http://www.w3.org/ns/prov#>
+        SELECT DISTINCT ?g ?node WHERE {
+          { GRAPH ?g { ?node skg:evidenceKind ?kind } } UNION
+          { GRAPH ?g { ?statement skg:evidenceKind ?kind ; oa:hasTarget ?node } } UNION
+          { GRAPH ?g { ?statement skg:evidenceKind ?kind ; oa:hasTarget/oa:hasSelector ?node } } UNION
+          { GRAPH ?g { ?statement skg:evidenceKind skg:CitedEvidence ; prov:wasDerivedFrom ?node } }
+          %s
+        }"""
+    nodes = list(built.dataset.query(read % ""))
+    elsewhere = list(built.dataset.query(read % "GRAPH ?elsewhere { ?node ?p ?o } FILTER(?elsewhere != ?g)"))
+    assert len({g for g, _ in nodes}) > 1 and len(nodes) > 1000
+    assert elsewhere == []
+
+
+@pytest.mark.parametrize("place", ["first", "middle", "last"])
+def test_a_sliced_twin_reads_every_slice(shapes, layout, monkeypatch, place):
+    """With one graph a slice and three slices a job, the broken data in one graph among nine are
+    found wherever that graph falls: first of all, in the middle of a job, last of all."""
+    import pyoxigraph as ox
+
+    from spacekg.checks import answers
+    from spacekg.checks.shacl import twin_violations
+
+    monkeypatch.setattr(answers, "GRAPHS_A_SLICE", 1)
+    monkeypatch.setattr(answers, "SLICES_A_JOB", 3)
+    names = {"first": "urn:x-test:0", "middle": "urn:x-test:4b", "last": "urn:x-test:z"}
+    for name in sorted({path.split(".")[0] for path in SLICED}):
+        data = Graph().parse(BROKEN / f"{name}.ttl", format="turtle")
+        data += Graph().parse(layout.ontology, format="turtle")
+        store = in_store(data, names[place])
+        for number in range(1, 9):
+            store.add(ox.Quad(ox.NamedNode("urn:x-test:s"), ox.NamedNode("urn:x-test:p"), ox.Literal(number),
+                              ox.NamedNode(f"urn:x-test:{number}")))
+        found = {(str(focus), message) for focus, _, _, message in twin_violations(store, shapes, TWINS)}
+        assert found == pyshacl_findings(shapes, data), name

@@ -8,7 +8,11 @@ are the shape's: each part runs alone, so a worker holds the hash tables of one 
 Where a shape asks each statement or entity for exactly one value, its twin reads the nodes once
 and looks each one up (twice: a value, then another), so that memory stays that of one node; a
 grouped count of every node's values would be faster but hold a hash table that grows with the
-graph.
+graph. A twin that still groups every statement reads the document graphs a slice at a time
+(``VALUES ?slice { UNDEF }`` before each ``GRAPH ?slice``, see answers.py), so that a worker holds
+one slice's hash tables: it looks for a statement's triples in one graph, which is where every
+build puts them (a statement and its evidence are written to the graph of the document they come
+from; tests/test_shapes.py checks it on the corpus).
 Oxigraph answers the twins on a store of any size, where pySHACL needs the graph in memory. The
 shapes file stays the source of truth: the messages come from it, and the test suite
 checks that each targeted shape has its twin and that the twins and pySHACL find the same
@@ -82,7 +86,7 @@ def twin_violations(store, shapes: Graph, folder: Path, location: Path | None = 
     import pyoxigraph as ox
 
     from ..errors import SpacekgError
-    from .answers import select_all
+    from .answers import select_all, sliced
 
     found = []
     parts = [(name, path) for name, paths in twins(folder).items() for path in paths]
@@ -91,8 +95,9 @@ def twin_violations(store, shapes: Graph, folder: Path, location: Path | None = 
             ox.Store().query(path.read_text(encoding="utf-8"), use_default_graph_as_union=True)
         except (SyntaxError, ValueError, OSError) as error:
             raise SpacekgError(f"{path.name}: the shape's SPARQL cannot run: {str(error).splitlines()[0][:300]}") from None
-    answers = select_all(store, [path.read_text(encoding="utf-8") for _, path in parts], location)
-    for (name, _), (names, rows) in zip(parts, answers):
+    jobs = [(name, job) for name, path in parts for job in sliced(store, path.read_text(encoding="utf-8"))]
+    answers = select_all(store, [job for _, job in jobs], location)
+    for (name, _), (names, rows) in zip(jobs, answers):
         for values in rows:
             row = dict(zip(names, values))
             message = shape_message(shapes, SHAPE[name], row.get("path"), row.get("constraint"))
