@@ -62,3 +62,39 @@ def test_check_workers_start_from_a_script_without_a_main_guard(tmp_path):
                           timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.count("urn:x:a") == 3  # one row from each of the three queries
+
+
+FREED_BLOCKS = """
+import os, sys
+from spacekg.parallel import map_large_blocks
+
+def resident():
+    return int(open("/proc/self/statm").read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+if sys.argv[1] == "fixed":
+    map_large_blocks()
+first = bytearray(16 << 20)  # freed: glibc would now keep blocks up to 16 MB in its heap
+del first
+before = resident()
+blocks = [bytearray(1 << 20) for _ in range(64)]
+for block in blocks:
+    block[::4096] = b"x" * len(block[::4096])  # every page touched
+above = bytearray(200 << 10)  # a block after them keeps the heap from shrinking back
+del blocks
+print(resident() - before)
+"""
+
+
+def held_after_freeing(mode: str) -> int:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", FREED_BLOCKS, mode], capture_output=True, text=True, check=True)
+    return int(done.stdout)
+
+
+def test_large_blocks_go_back_to_the_system_once_freed():
+    """With map_large_blocks, 64 MB of 1 MB blocks freed leave the process; without it, after a
+    16 MB block was freed, glibc keeps them in its heap."""
+    assert held_after_freeing("fixed") < 8 << 20
+    assert held_after_freeing("default") > 32 << 20
