@@ -22,7 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from spacekg.build import read_ontology
-from spacekg.checks.answers import Sliced, sliced
+from spacekg.checks.answers import sliced, texts
 from spacekg.checks.rules import Rules
 from spacekg.checks.shacl import twins
 from spacekg.paths import Layout
@@ -48,8 +48,8 @@ def answer(store: ox.Store, query: str) -> tuple[float, int, float | None]:
     """Seconds and rows of ``query`` on ``store``, slice by slice if it is sliced (and no memory
     figure)."""
     started = time.perf_counter()
-    texts = [text for job in sliced(store, query) for text in (job.batches() if isinstance(job, Sliced) else [job])]
-    rows = sum(1 for text in texts for _ in store.query(text, use_default_graph_as_union=True))
+    rows = sum(1 for _, job in sliced(store, [query]) for text in texts(job)
+               for _ in store.query(text, use_default_graph_as_union=True))
     return time.perf_counter() - started, rows, None
 
 
@@ -64,8 +64,8 @@ def explain(location: str, query: str) -> str:
     tool = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
     if tool is None:
         return "(no `oxigraph` command: pip install oxigraph)"
-    jobs = sliced(ox.Store.read_only(location), query)
-    text = next(jobs[0].batches()) if isinstance(jobs[0], Sliced) else jobs[0]
+    [(_, job), *_] = sliced(ox.Store.read_only(location), [query])
+    text = next(iter(texts(job)))
     with tempfile.TemporaryDirectory() as folder:
         plan = Path(folder) / "plan.txt"
         (Path(folder) / "query.rq").write_text(text, encoding="utf-8")

@@ -67,15 +67,25 @@ class Sliced:
             yield self.query.replace(SLICE, f"VALUES ?slice {{ {values} }}")
 
 
-def sliced(store: ox.Store, query: str) -> list:
-    """The jobs that answer ``query`` together: the query itself, or, when its text has
-    :data:`SLICE`, :class:`Sliced` jobs over the store's named graphs (the build's store holds
-    nothing in its default graph)."""
-    if SLICE not in query:
-        return [query]
-    graphs = sorted(graph.value for graph in store.named_graphs())
+def sliced(store: ox.Store, queries: list[str]) -> list[tuple[int, "str | Sliced"]]:
+    """The jobs that answer ``queries``, each with its query's position: a query itself, or, when
+    its text has :data:`SLICE`, :class:`Sliced` jobs that together cover the store's named graphs
+    (listed once; the build's store holds nothing in its default graph)."""
+    jobs, graphs = [], None
     step = GRAPHS_A_SLICE * SLICES_A_JOB
-    return [Sliced(query, tuple(graphs[start:start + step])) for start in range(0, len(graphs), step)]
+    for number, query in enumerate(queries):
+        if SLICE not in query:
+            jobs.append((number, query))
+            continue
+        if graphs is None:
+            graphs = sorted(graph.value for graph in store.named_graphs())
+        jobs += [(number, Sliced(query, tuple(graphs[start:start + step]))) for start in range(0, len(graphs), step)]
+    return jobs
+
+
+def texts(job: "str | Sliced"):
+    """The query texts a job runs, in turn."""
+    return job.batches() if isinstance(job, Sliced) else [job]
 
 
 def answer_all(store: ox.Store, jobs: list, location: Path | None = None) -> list:
@@ -127,7 +137,7 @@ def _answer(store: ox.Store, query: "str | Sliced") -> tuple[list[str], list[tup
     from oxrdflib._converter import from_ox
 
     names, rows = [], []
-    for text in query.batches() if isinstance(query, Sliced) else [query]:
+    for text in texts(query):
         solutions = store.query(text, use_default_graph_as_union=True)
         names = [variable.value for variable in solutions.variables]
         rows += [tuple(None if term is None else from_ox(term) for term in solution) for solution in solutions]

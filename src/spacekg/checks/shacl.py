@@ -88,16 +88,19 @@ def twin_violations(store, shapes: Graph, folder: Path, location: Path | None = 
     from ..errors import SpacekgError
     from .answers import select_all, sliced
 
-    found = []
-    parts = [(name, path) for name, paths in twins(folder).items() for path in paths]
-    for _, path in parts:  # a twin that does not parse is the project's error, named as such
-        try:  # (on an empty store: Oxigraph evaluates a query as soon as it is given)
-            ox.Store().query(path.read_text(encoding="utf-8"), use_default_graph_as_union=True)
-        except (SyntaxError, ValueError, OSError) as error:
-            raise SpacekgError(f"{path.name}: the shape's SPARQL cannot run: {str(error).splitlines()[0][:300]}") from None
-    jobs = [(name, job) for name, path in parts for job in sliced(store, path.read_text(encoding="utf-8"))]
+    found, parts = [], []  # (shape name, twin's text)
+    for name, paths in twins(folder).items():
+        for path in paths:  # a twin that does not parse is the project's error, named as such
+            try:  # (on an empty store: Oxigraph evaluates a query as soon as it is given)
+                text = path.read_text(encoding="utf-8")
+                ox.Store().query(text, use_default_graph_as_union=True)
+            except (SyntaxError, ValueError, OSError) as error:
+                raise SpacekgError(f"{path.name}: the shape's SPARQL cannot run: {str(error).splitlines()[0][:300]}") from None
+            parts.append((name, text))
+    jobs = sliced(store, [text for _, text in parts])
     answers = select_all(store, [job for _, job in jobs], location)
-    for (name, _), (names, rows) in zip(jobs, answers):
+    for (number, _), (names, rows) in zip(jobs, answers):
+        name = parts[number][0]
         for values in rows:
             row = dict(zip(names, values))
             message = shape_message(shapes, SHAPE[name], row.get("path"), row.get("constraint"))
