@@ -133,6 +133,26 @@ def test_the_rules_answer_alike_in_worker_processes(built, inferred, tmp_path, m
     assert made and not parts.exists()
 
 
+def test_large_answers_sorted_in_runs_give_the_same_entailments(built, inferred, tmp_path, monkeypatch):
+    """Sorted a few lines at a time, in runs merged afterwards, the answers give the same
+    entailments, and no run is left beside them."""
+    from spacekg.checks import answers
+    from spacekg.checks.entailed import TRIPLES_FILE, Entailed
+    from spacekg.checks.rules import Rules
+    from spacekg.ontology import load_ontology
+
+    monkeypatch.setattr(answers, "RUN_LINES", 3)
+    merges, folders = [], []
+    merge_sorted, new_folder = answers.merge_sorted, Entailed.new_folder
+    monkeypatch.setattr(answers, "merge_sorted", lambda parts, target: merges.append(target) or merge_sorted(parts, target))
+    monkeypatch.setattr(Entailed, "new_folder", staticmethod(lambda parent=None: folders.append(new_folder(parent)) or folders[-1]))
+    rules = Rules.of(load_ontology(built_ontology()))
+    clashes, entailed = rules.check(store_on_disk(union_graph(built.dataset), tmp_path / "store"))
+    assert clashes == [] and sorted(entailed) == sorted(inferred)
+    assert len([target for target in merges if target.name != TRIPLES_FILE]) > 1  # answers were sorted in runs
+    assert [path.name for path in folders[0].iterdir()] == [TRIPLES_FILE]
+
+
 def test_the_rules_find_nothing_in_the_built_graph(built):
     assert rule_clashes(union_graph(built.dataset)) == []
 

@@ -15,6 +15,7 @@ in its text is given a batch of graphs in turn, so that its hash tables hold one
 
 from __future__ import annotations
 
+import heapq
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -38,6 +39,8 @@ GRAPHS_A_SLICE = 256
 # Slices a job answers in turn: enough jobs for both cores, few enough that opening the store
 # (about 10 ms a job) does not count.
 SLICES_A_JOB = 64
+# Lines a writer sorts at a time (about 35 MB of them): a larger answer is sorted a run at a time.
+RUN_LINES = 200_000
 
 _LOCATION: str | None = None  # in a worker: the database folder it opens for each job
 Job = TypeVar("Job")
@@ -91,8 +94,8 @@ def texts(job: "str | Sliced"):
 def answer_all(store: ox.Store, jobs: list, location: Path | None = None) -> list:
     """For each job, in order: for a SELECT query, its variables and rows, as :func:`select_all`
     gives them; for a (SELECT query, line template, file), the query's rows written to the file as
-    the template's lines, sorted, the row's terms filling ``{0}``, ``{1}`` … in N-Triples form,
-    and the number of lines. ``location``: as for :func:`select_all`."""
+    the template's lines, sorted, without repeats, the row's terms filling ``{0}``, ``{1}`` … in
+    N-Triples form, and the number of lines. ``location``: as for :func:`select_all`."""
     return _on_store(_select_or_write, jobs, store, location)
 
 
@@ -149,8 +152,47 @@ def _select_or_write(store: ox.Store, job):
 
 
 def _write(store: ox.Store, job: tuple[str, str, Path]) -> int:
+    """The rows of a (query, template, file) job written as the template's lines, sorted, without
+    repeats; a large answer is sorted in runs of :data:`RUN_LINES`, kept in files beside it and
+    merged."""
     query, template, path = job
-    lines = sorted(template.format(*(str(term) for term in solution)).encode("utf-8")
-                   for solution in store.query(query, use_default_graph_as_union=True))
-    Path(path).write_bytes(b"".join(lines))
-    return len(lines)
+    path = Path(path)
+    runs, lines = [], []
+    for solution in store.query(query, use_default_graph_as_union=True):
+        lines.append(template.format(*(str(term) for term in solution)).encode("utf-8"))
+        if len(lines) == RUN_LINES:
+            runs.append(_write_run(path.with_name(f"{path.name}.{len(runs)}"), lines))
+            lines = []
+    if not runs:
+        _write_run(path, lines)
+        return len(lines)
+    runs.append(_write_run(path.with_name(f"{path.name}.{len(runs)}"), lines))
+    try:
+        return merge_sorted(runs, path)
+    finally:
+        for run in runs:
+            run.unlink()
+
+
+def _write_run(path: Path, lines: list[bytes]) -> Path:
+    """``lines`` sorted, without repeats, into ``path`` (and ``lines`` left that way)."""
+    lines[:] = sorted(set(lines))
+    path.write_bytes(b"".join(lines))
+    return path
+
+
+def merge_sorted(parts: list[Path], target: Path) -> int:
+    """Files of sorted lines merged into ``target``, repeats dropped; the number of lines written."""
+    files = [part.open("rb") for part in parts]
+    count, previous = 0, None
+    try:
+        with target.open("wb") as out:
+            for line in heapq.merge(*files):
+                if line != previous:
+                    out.write(line)
+                    count += 1
+                    previous = line
+    finally:
+        for file in files:
+            file.close()
+    return count

@@ -9,7 +9,6 @@ graph:inferred, or by the tests), from the file.
 
 from __future__ import annotations
 
-import heapq
 import shutil
 import tempfile
 import weakref
@@ -17,6 +16,8 @@ from pathlib import Path
 from typing import Iterator
 
 import pyoxigraph as ox
+
+from .answers import merge_sorted
 
 TRIPLES_FILE = "inferred.nt"
 
@@ -40,18 +41,7 @@ class Entailed:
     @classmethod
     def merged(cls, folder: Path, parts: list[Path]) -> "Entailed":
         """The sorted N-Triples files ``parts`` (in ``folder``) merged into one, repeats dropped."""
-        files = [part.open("rb") for part in parts]
-        count, previous = 0, None
-        try:
-            with (folder / TRIPLES_FILE).open("wb") as out:
-                for line in heapq.merge(*files):
-                    if line != previous:
-                        out.write(line)
-                        count += 1
-                        previous = line
-        finally:
-            for file in files:
-                file.close()
+        count = merge_sorted(parts, folder / TRIPLES_FILE)
         for part in parts:
             part.unlink()
         return cls(folder, count)

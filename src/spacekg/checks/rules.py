@@ -161,18 +161,22 @@ class Rules:
     def property_queries(self) -> list[tuple[URIRef, str]]:
         """For each object property, a query for its values implied by other triples.
 
-        The queries of the entailments first find the distinct candidates, then keep those among
-        the typed entities and documents that are not asserted: a test of the IRI's text, then one
-        lookup for a type and one for the triple, each once per distinct candidate (see _WHOLE). A
-        MINUS would hold every asserted triple of the property in a hash table, and a join with
-        ``?s a ?type`` every typed node (about 500 MB at 1,000 times the corpus)."""
+        The candidates are a UNION of one pattern for each property that implies the target, read
+        as they come: their repeats are dropped by the file they are written to (see
+        answers.answer_all). An alternative path (``p|^q``) in their place is evaluated with a
+        hash table of every pair it yields: for attendee at 10,000 times the corpus, 1.97 million
+        pairs and 1.66 GB, where the UNION runs in 0.26 GB; a DISTINCT over the UNION held 0.6 GB.
+        Each candidate is then kept if it is about a typed entity or document and not asserted: a
+        test of the IRI's text, then one lookup for a type and one for the triple. A MINUS would
+        hold every asserted triple of the property in a hash table, and a join with ``?s a ?type``
+        every typed node (about 500 MB at 1,000 times the corpus)."""
         queries = []
         for target in sorted(self.object_properties):
-            path = self._path(target)
-            if path == f"<{target}>":
+            branches = self._branches(target)
+            if branches == [f"{{ ?s <{target}> ?o }}"]:
                 continue
             queries.append((target, f"""SELECT ?s ?o WHERE {{
-  {{ SELECT DISTINCT ?s ?o WHERE {{ ?s {path} ?o }} {_WHOLE} }}
+  {" UNION ".join(branches)}
   {_kept(f"isIRI(?o) && {_MEMBERS}", f"?s <{target}> ?o")}
 }}"""))
         return queries
@@ -294,6 +298,16 @@ class Rules:
         if target in self.transitive:
             return "(" + "|".join(_atom(p, direction, None) for p, direction in sources) + ")+"
         return "|".join(_atom(p, direction, self._closure(p)) for p, direction in sources)
+
+    def _branches(self, target: URIRef) -> list[str]:
+        """The patterns of :meth:`_path` apart, one for each property (or closure) that implies a
+        value of ``target``: ``?s`` has it for ``?o``."""
+        if target in self.transitive:
+            return [f"{{ ?s {self._path(target)} ?o }}"]
+        return [f"{{ ?s <{p}> ?o }}" if direction == FORWARD and closure is None
+                else f"{{ ?o <{p}> ?s }}" if closure is None
+                else f"{{ ?s {_atom(p, direction, closure)} ?o }}"
+                for p, direction in self._sources(target) for closure in [self._closure(p)]]
 
     def _sources(self, target: URIRef) -> list[tuple[URIRef, int]]:
         return sorted((p, direction) for p, implied in self.implies.items() if p in self.object_properties
