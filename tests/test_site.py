@@ -136,6 +136,7 @@ def test_a_large_graph_gets_a_bounded_site_that_says_what_it_leaves_out(built, l
     readers = len(list((tmp_path / "doc").glob("*.html")))
     assert readers == min(10, len(built.corpus.documents))
     assert len(list((tmp_path / "id").glob("*.html"))) == 40 - readers
+    assert {page.stem for page in (tmp_path / "id").glob("*.html")} == _most_named_pages(lookup, 40 - readers)
     assert not (tmp_path / "statement").exists() and not (tmp_path / "quote").exists()
     start = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert "`spacekg serve` has a page for every one" in start and "is not copied here" in start
@@ -156,6 +157,20 @@ def test_a_large_graph_gets_a_bounded_site_that_says_what_it_leaves_out(built, l
     organizations = (tmp_path / "list" / "organizations.html").read_text(encoding="utf-8")
     assert "10 of them listed here" in organizations
     assert broken_links(tmp_path) == []
+
+
+def _most_named_pages(lookup, count: int) -> set[str]:
+    """The entities a bounded site gives ``count`` pages: the meetings of the series (and their
+    plans), then those that the most claims name, as subject or value (ties by IRI), counted here
+    from every claim's terms."""
+    from collections import Counter
+
+    named = Counter(row[0].value for row in lookup.source.select(
+        "SELECT ?node WHERE { { ?claim rdf:subject ?node } UNION { ?claim rdf:object ?node } }")
+        if isinstance(row[0], ox.NamedNode) and row[0].value.startswith(str(KG)))
+    meetings = [m.meeting.iri for m in home.meetings(lookup)] + [p.iri for m in home.meetings(lookup) for p in m.plans]
+    ranked = list(dict.fromkeys(meetings + sorted(named, key=lambda iri: (-named[iri], iri))))
+    return {path_of(iri).rsplit("/", 1)[-1] for iri in ranked[:count]}
 
 
 def _section_counts(built, layout) -> dict[str, int]:

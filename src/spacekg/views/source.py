@@ -43,9 +43,13 @@ class Source:
 
     def select(self, text: str) -> list[tuple]:
         """The solutions of a SELECT query as tuples of pyoxigraph terms (None when unbound)."""
+        return list(self.solutions(text))
+
+    def solutions(self, text: str) -> Iterator[tuple]:
+        """The solutions of :meth:`select` one at a time, as the store answers them."""
         solutions = self.store.query(text, prefixes=_PREFIXES, use_default_graph_as_union=True)
         width = len(solutions.variables)
-        return [tuple(row[i] for i in range(width)) for row in solutions]
+        return (tuple(row[i] for i in range(width)) for row in solutions)
 
     def count(self, text: str) -> int:
         """The single number a ``SELECT (COUNT(…) AS ?n)`` query answers."""
