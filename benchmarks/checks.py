@@ -22,14 +22,14 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from spacekg.build import read_ontology
-from spacekg.checks.answers import sliced, texts
+from spacekg.checks.answers import Either, chosen, sliced, texts
 from spacekg.checks.rules import Rules
 from spacekg.checks.shacl import twins
 from spacekg.paths import Layout
 from spacekg.store import STORE_FOLDER
 
 
-def check_queries(layout: Layout) -> dict[str, str]:
+def check_queries(layout: Layout) -> dict[str, "str | Either"]:
     """Name → SPARQL of every query the checks run on the store (the functional-property clashes
     as the rules write them)."""
     ontology, _ = read_ontology(layout)
@@ -38,22 +38,22 @@ def check_queries(layout: Layout) -> dict[str, str]:
                for paths in twins(layout.root / "ontology" / "shapes").values() for path in paths}
     queries |= {f"entail {_local(target)}": query for target, query in rules.property_queries()}
     queries |= {f"class {_local(target)}": query for target, query in rules.class_queries()}
-    queries |= {f"disjoint {'/'.join(_local(c) for c in group)}": query
-                for group in rules.disjoint if (query := rules.disjoint_query(group))}
+    queries |= {f"members {_local(group[position])} of {'/'.join(_local(c) for c in group)}": query
+                for group in rules.disjoint for position, query in rules.member_queries(group)}
     queries |= {f"functional {_local(prop)}": rules.functional_query(prop) for prop in sorted(rules.functional)}
     return queries
 
 
-def answer(store: ox.Store, query: str) -> tuple[float, int, float | None]:
-    """Seconds and rows of ``query`` on ``store``, slice by slice if it is sliced (and no memory
-    figure)."""
+def answer(store: ox.Store, query: "str | Either") -> tuple[float, int, float | None]:
+    """Seconds and rows of ``query`` on ``store``, slice by slice if it is sliced, in the form the
+    build chooses if it has two (and no memory figure)."""
     started = time.perf_counter()
-    rows = sum(1 for _, job in sliced(store, [query]) for text in texts(job)
+    rows = sum(1 for _, job in sliced(store, [chosen(store, query)]) for text in texts(job)
                for _ in store.query(text, use_default_graph_as_union=True))
     return time.perf_counter() - started, rows, None
 
 
-def explain(location: str, query: str) -> str:
+def explain(location: str, query: "str | Either") -> str:
     """Oxigraph's plan of ``query`` with its statistics, from its command-line tool (pyoxigraph has
     no way to ask); a sliced query is explained on its first slice."""
     import shutil
@@ -64,7 +64,8 @@ def explain(location: str, query: str) -> str:
     tool = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
     if tool is None:
         return "(no `oxigraph` command: pip install oxigraph)"
-    [(_, job), *_] = sliced(ox.Store.read_only(location), [query])
+    store = ox.Store.read_only(location)
+    [(_, job), *_] = sliced(store, [chosen(store, query)])
     text = next(iter(texts(job)))
     with tempfile.TemporaryDirectory() as folder:
         plan = Path(folder) / "plan.txt"
@@ -75,7 +76,7 @@ def explain(location: str, query: str) -> str:
         return plan.read_text(encoding="utf-8") if plan.exists() else done.stderr
 
 
-def in_fresh_process(location: str, query: str) -> tuple[float, int, float]:
+def in_fresh_process(location: str, query: "str | Either") -> tuple[float, int, float]:
     """Seconds, rows and the peak resident MB of a forked process that opens the store at
     ``location`` read-only and answers ``query``."""
     context = multiprocessing.get_context("fork")

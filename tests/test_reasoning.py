@@ -90,11 +90,20 @@ def test_the_rules_find_two_values_of_a_functional_property(built):
         (KG["cds-1"], SKG.eventStatus, {SKG.Held, SKG.Planned})]
 
 
-def test_the_rules_find_an_entity_in_disjoint_classes(built):
+@pytest.mark.parametrize("distinct_rows", [None, -1], ids=["candidates-distinct", "candidates-as-they-come"])
+def test_the_rules_find_an_entity_in_disjoint_classes(built, distinct_rows, monkeypatch):
+    """Each node in two disjoint classes, once, and not a node whose IRI extends its IRI (the
+    members of each class are merged as sorted lines), whichever form the queries take."""
+    from spacekg.checks import rules
+
+    if distinct_rows is not None:
+        monkeypatch.setattr(rules, "DISTINCT_NODES", distinct_rows)
     data = union_graph(built.dataset)
     data.add((KG.jaxa, SKG.heldIn, KG.tokyo))  # heldIn's domain is Event, disjoint with Organization
-    assert [(c.node, {c.first, c.second}) for c in rule_clashes(data) if c.prop is None] == [
-        (KG.jaxa, {SKG.Event, SKG.Organization})]
+    data.add((KG["jaxa-x"], RDF.type, SKG.Agency))
+    data.add((KG["cds-1"], RDF.type, SKG.Agency))  # a meeting, and an agency as well
+    assert sorted((c.node, c.first, c.second) for c in rule_clashes(data) if c.prop is None) == [
+        (KG["cds-1"], SKG.Event, SKG.Organization), (KG.jaxa, SKG.Event, SKG.Organization)]
 
 
 def store_on_disk(graph: Graph, location) -> ox.Store:
@@ -133,15 +142,20 @@ def test_the_rules_answer_alike_in_worker_processes(built, inferred, tmp_path, m
     assert made and not parts.exists()
 
 
-def test_large_answers_sorted_in_runs_give_the_same_entailments(built, inferred, tmp_path, monkeypatch):
-    """Sorted a few lines at a time, in runs merged afterwards, the answers give the same
-    entailments, and no run is left beside them."""
-    from spacekg.checks import answers
+def test_the_forms_of_a_large_graph_give_the_same_entailments(built, inferred, tmp_path, monkeypatch):
+    """In the forms they take on a large graph (every candidate tested as it comes, answers sorted
+    a few lines at a time, in runs merged afterwards), the rules give the same entailments, and no
+    run is left beside them."""
+    from spacekg.checks import answers, rules as rules_module
     from spacekg.checks.entailed import TRIPLES_FILE, Entailed
     from spacekg.checks.rules import Rules
     from spacekg.ontology import load_ontology
 
     monkeypatch.setattr(answers, "RUN_LINES", 3)
+    monkeypatch.setattr(rules_module, "DISTINCT_NODES", -1)  # never
+    forms = []
+    chosen = answers.chosen
+    monkeypatch.setattr(answers, "chosen", lambda store, query: forms.append(text := chosen(store, query)) or text)
     merges, folders = [], []
     merge_sorted, new_folder = answers.merge_sorted, Entailed.new_folder
     monkeypatch.setattr(answers, "merge_sorted", lambda parts, target: merges.append(target) or merge_sorted(parts, target))
@@ -150,6 +164,7 @@ def test_large_answers_sorted_in_runs_give_the_same_entailments(built, inferred,
     clashes, entailed = rules.check(store_on_disk(union_graph(built.dataset), tmp_path / "store"))
     assert clashes == [] and sorted(entailed) == sorted(inferred)
     assert len([target for target in merges if target.name != TRIPLES_FILE]) > 1  # answers were sorted in runs
+    assert forms and not any("DISTINCT" in text for text in forms)  # every candidate tested as it comes
     assert [path.name for path in folders[0].iterdir()] == [TRIPLES_FILE]
 
 

@@ -19,10 +19,12 @@ import heapq
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
+from itertools import groupby
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Callable, Iterator, TypeVar
 
 import pyoxigraph as ox
 
@@ -86,6 +88,27 @@ def sliced(store: ox.Store, queries: list[str]) -> list[tuple[int, "str | Sliced
     return jobs
 
 
+@dataclass(frozen=True)
+class Either:
+    """A query of nodes in two forms, chosen where it is answered: ``distinct`` (faster: it finds
+    the distinct candidates first and tests each once, but holds them in a table) while ``count``,
+    a count of the distinct candidates that stops past ``limit``, is at most ``limit``; else
+    ``plain`` (a test for each row as it comes, repeats included, and no table)."""
+
+    distinct: str
+    plain: str
+    count: str
+    limit: int
+
+
+def chosen(store: ox.Store, query: "str | Either") -> str:
+    """The text to answer ``query`` with on ``store`` (see :class:`Either`)."""
+    if not isinstance(query, Either):
+        return query
+    rows = next(iter(store.query(query.count, use_default_graph_as_union=True)))[0]
+    return query.distinct if int(rows.value) <= query.limit else query.plain
+
+
 def texts(job: "str | Sliced"):
     """The query texts a job runs, in turn."""
     return job.batches() if isinstance(job, Sliced) else [job]
@@ -93,7 +116,7 @@ def texts(job: "str | Sliced"):
 
 def answer_all(store: ox.Store, jobs: list, location: Path | None = None) -> list:
     """For each job, in order: for a SELECT query, its variables and rows, as :func:`select_all`
-    gives them; for a (SELECT query, line template, file), the query's rows written to the file as
+    gives them; for a (SELECT query or :class:`Either`, line template, file), the query's rows written to the file as
     the template's lines, sorted, without repeats, the row's terms filling ``{0}``, ``{1}`` … in
     N-Triples form, and the number of lines. ``location``: as for :func:`select_all`."""
     return _on_store(_select_or_write, jobs, store, location)
@@ -158,7 +181,7 @@ def _write(store: ox.Store, job: tuple[str, str, Path]) -> int:
     query, template, path = job
     path = Path(path)
     runs, lines = [], []
-    for solution in store.query(query, use_default_graph_as_union=True):
+    for solution in store.query(chosen(store, query), use_default_graph_as_union=True):
         lines.append(template.format(*(str(term) for term in solution)).encode("utf-8"))
         if len(lines) == RUN_LINES:
             runs.append(_write_run(path.with_name(f"{path.name}.{len(runs)}"), lines))
@@ -181,18 +204,22 @@ def _write_run(path: Path, lines: list[bytes]) -> Path:
     return path
 
 
-def merge_sorted(parts: list[Path], target: Path) -> int:
-    """Files of sorted lines merged into ``target``, repeats dropped; the number of lines written."""
+@contextmanager
+def sorted_lines(parts: list[Path]) -> Iterator[Iterator[bytes]]:
+    """The lines of files of sorted lines, merged in order, repeats dropped."""
     files = [part.open("rb") for part in parts]
-    count, previous = 0, None
     try:
-        with target.open("wb") as out:
-            for line in heapq.merge(*files):
-                if line != previous:
-                    out.write(line)
-                    count += 1
-                    previous = line
+        yield (line for line, _ in groupby(heapq.merge(*files)))
     finally:
         for file in files:
             file.close()
+
+
+def merge_sorted(parts: list[Path], target: Path) -> int:
+    """Files of sorted lines merged into ``target``, repeats dropped; the number of lines written."""
+    count = 0
+    with sorted_lines(parts) as lines, target.open("wb") as out:
+        for line in lines:
+            out.write(line)
+            count += 1
     return count
