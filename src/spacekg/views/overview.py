@@ -44,7 +44,6 @@ class Size:
 
     entities: int
     documents: int
-    statements: int
 
     @property
     def nodes(self) -> int:
@@ -60,7 +59,6 @@ def _size(source: Source) -> Size:
         entities=source.count("SELECT (COUNT(DISTINCT ?node) AS ?n) WHERE { GRAPH graph:registry { ?node a ?class } }"),
         documents=source.count("SELECT (COUNT(DISTINCT ?node) AS ?n) WHERE { "
                                "?node a ?class . ?class rdfs:subClassOf* skg:SourceDocument }"),
-        statements=source.count("SELECT (COUNT(DISTINCT ?node) AS ?n) WHERE { ?node a skg:Statement }"),
     )
 
 
