@@ -90,14 +90,14 @@ def test_the_rules_find_two_values_of_a_functional_property(built):
         (KG["cds-1"], SKG.eventStatus, {SKG.Held, SKG.Planned})]
 
 
-@pytest.mark.parametrize("distinct_rows", [None, -1], ids=["candidates-distinct", "candidates-as-they-come"])
-def test_the_rules_find_an_entity_in_disjoint_classes(built, distinct_rows, monkeypatch):
+@pytest.mark.parametrize("distinct_nodes", [None, -1], ids=["candidates-distinct", "candidates-as-they-come"])
+def test_the_rules_find_an_entity_in_disjoint_classes(built, distinct_nodes, monkeypatch):
     """Each node in two disjoint classes, once, and not a node whose IRI extends its IRI (the
     members of each class are merged as sorted lines), whichever form the queries take."""
     from spacekg.checks import rules
 
-    if distinct_rows is not None:
-        monkeypatch.setattr(rules, "DISTINCT_NODES", distinct_rows)
+    if distinct_nodes is not None:
+        monkeypatch.setattr(rules, "DISTINCT_NODES", distinct_nodes)
     data = union_graph(built.dataset)
     data.add((KG.jaxa, SKG.heldIn, KG.tokyo))  # heldIn's domain is Event, disjoint with Organization
     data.add((KG["jaxa-x"], RDF.type, SKG.Agency))

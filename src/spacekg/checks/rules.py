@@ -142,8 +142,7 @@ class Rules:
         keep the entailments in (else the system's temporary folder)."""
         functional = [(prop, self.functional_query(prop)) for prop in sorted(self.functional)]
         folder = Entailed.new_folder(scratch)
-        members = [(group, self._member_jobs(group, folder / f"members-{number}"))
-                   for number, group in enumerate(self.disjoint)]
+        members = [(group, self._member_jobs(group, folder, number)) for number, group in enumerate(self.disjoint)]
         writes = self._entailment_jobs(folder) if entail else []
         entailed = Entailed()
         try:
@@ -241,10 +240,11 @@ class Rules:
                    for position, c in enumerate(group) if self.membership(c)]
         return queries if len(queries) > 1 else []
 
-    def _member_jobs(self, group: list[URIRef], stem: Path) -> list[tuple[Either, str, Path]]:
-        """The jobs of answers.answer_all that write the members of each class of ``group`` (see
-        :meth:`member_queries`), a line ``<node> position`` each, to files named after ``stem``."""
-        return [(query, f"{{0}} {position}\n", stem.with_name(f"{stem.name}-{position}.txt"))
+    def _member_jobs(self, group: list[URIRef], folder: Path, number: int) -> list[tuple[Either, str, Path]]:
+        """The jobs of answers.answer_all that write the members of each class of ``group``, the
+        ``number``-th disjoint group (see :meth:`member_queries`), a line ``<node> position`` each,
+        to a file of ``folder``."""
+        return [(query, f"{{0}} {position}\n", folder / f"members-{number}-{position}.txt")
                 for position, query in self.member_queries(group)]
 
     def functional_query(self, prop: URIRef) -> str:
@@ -300,10 +300,14 @@ class Rules:
         value of ``target``: ``?s`` has it for ``?o``."""
         if target in self.transitive:
             return [f"{{ ?s {self._path(target)} ?o }}"]
-        return [f"{{ ?s <{p}> ?o }}" if direction == FORWARD and closure is None
-                else f"{{ ?o <{p}> ?s }}" if closure is None
-                else f"{{ ?s {_atom(p, direction, closure)} ?o }}"
-                for p, direction in self._sources(target) for closure in [self._closure(p)]]
+        branches = []
+        for p, direction in self._sources(target):
+            closure = self._closure(p)
+            if closure is not None:
+                branches.append(f"{{ ?s {_atom(p, direction, closure)} ?o }}")
+            else:
+                branches.append(f"{{ ?s <{p}> ?o }}" if direction == FORWARD else f"{{ ?o <{p}> ?s }}")
+        return branches
 
     def _sources(self, target: URIRef) -> list[tuple[URIRef, int]]:
         return sorted((p, direction) for p, implied in self.implies.items() if p in self.object_properties

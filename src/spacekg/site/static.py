@@ -80,8 +80,8 @@ def write(lookup: Lookup, layout: Layout, target: Path, texts: dict[str, Path], 
     graphs = sum(1 for g in lookup.source.store.named_graphs() if isinstance(g, ox.NamedNode))
     nodes = claims + quotes + graphs + sum(_count(lookup, pattern, PAGE_LIMIT + 1) for pattern in (ENTITIES, DOCUMENTS))
     if nodes > PAGE_LIMIT:
-        meetings = [m.meeting.iri for m in home.meetings(lookup)]
-        meetings += [plan.iri for m in home.meetings(lookup) for plan in m.plans]
+        series = home.meetings(lookup)
+        meetings = [m.meeting.iri for m in series] + [plan.iri for m in series for plan in m.plans]
         named, resting = _most_named(lookup, LARGE_GRAPH_PAGES + len(meetings))
         readers = resting[:LARGE_GRAPH_PAGES - LARGE_GRAPH_PAGES * 3 // 4]
         ranked = list(dict.fromkeys(meetings + named))
