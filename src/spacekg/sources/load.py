@@ -35,7 +35,7 @@ from ..paths import Layout
 from ..spool import Span, Spool, read
 from .model import Corpus, Document, Entity, Fact, Quote, Statement, Where
 from .quotes import NormalizedText
-from .registry import Registry
+from .registry import At, Entries, Registry
 from .values import ValueProblem, parse_date, parse_positive_integer, parse_text
 from .yamlfile import LocatedDict, LocatedList, load_items, load_yaml
 
@@ -56,11 +56,11 @@ SLICE = 2_000
 
 @dataclass
 class RegistryFile:
-    """What the first pass made of one registry file: its entries (id, class, line) in order,
-    the spool spans holding them in slices, and the problems found."""
+    """What the first pass made of one registry file: its entries (their ids' digests, classes
+    and lines) in order, the spool spans holding them in slices, and the problems found."""
 
     file: str
-    entries: list[tuple[str, URIRef, int]] = field(default_factory=list)
+    entries: Entries
     spans: list[Span] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -90,9 +90,11 @@ def build_index(files: list[RegistryFile], problems: Problems, layout: Layout) -
         problems.add(layout.relative(layout.registry), 0, "no registry files (*.yaml)")
     for found in files:
         problems.items += found.problems
-    registry, duplicates = Registry.of([(entity_id, klass, found.file, line)
-                                        for found in files for entity_id, klass, line in found.entries])
-    for (entity_id, klass, file, line), (_, first_class, first_file, first_line) in duplicates:
+    registry, duplicates = Registry.of([found.entries for found in files])
+    ids = _ids_at(files, {later for later, _ in duplicates})
+    for later, earlier in duplicates:
+        entity_id, klass, file, line = files[later[0]].entries.entry(later[1], ids[later])
+        _, first_class, first_file, first_line = files[earlier[0]].entries.entry(earlier[1], ids[later])
         problems.add(file, line, f"duplicate id '{entity_id}', here as {_article(klass)}",
                      hint=f"already registered as {_article(first_class)} at {Where(first_file, first_line)}; "
                           "one id names one entity of one class")
@@ -100,6 +102,18 @@ def build_index(files: list[RegistryFile], problems: Problems, layout: Layout) -
     registry.read_labels = lambda: ((entity.id, [entity.label, *entity.alt, *entity.abbr])
                                     for span in spans for entity, _ in read(span))
     return registry
+
+
+def _ids_at(files: list[RegistryFile], places: set[At]) -> dict[At, str]:
+    """The ids of the entries at these places, read back from the files' spooled records (which
+    hold the entries in the same order)."""
+    ids = {}
+    for number in sorted({file for file, _ in places}):
+        records = (entity for span in files[number].spans for entity, _ in read(span))
+        for position, entity in enumerate(records):
+            if (number, position) in places:
+                ids[number, position] = entity.id
+    return ids
 
 
 @contextmanager
@@ -175,7 +189,7 @@ class _Loader:
     def registry_file(self, path: Path, spool: Spool) -> RegistryFile:
         """First pass over one registry file: each entry checked on its own and spooled."""
         file = self.layout.relative(path)
-        found = RegistryFile(file)
+        found = RegistryFile(file, Entries(file))
         text = self._read_text(path, file)
         batch = []
         if text is not None:
@@ -187,7 +201,7 @@ class _Loader:
                 entity = self._entity(file, item)
                 if entity is None:
                     continue
-                found.entries.append((entity.id, entity.klass, entity.where.line))
+                found.entries.add(entity.id, entity.klass, entity.where.line)
                 batch.append((entity, item))
                 if len(batch) == SLICE:
                     found.spans.append(spool.add(*batch))

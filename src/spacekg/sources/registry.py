@@ -17,16 +17,45 @@ needed.
 
 from __future__ import annotations
 
+from array import array
 from typing import Callable, Iterator
 
 import numpy as np
 from rdflib import URIRef
 
-from ..digests import as_array, digest, find_one
+from ..digests import DTYPE, as_array, digest, find_one
 from ..namespaces import KG
 from .model import Where
 
 Entry = tuple[str, URIRef, str, int]  # an entity id, its class, the file and line that register it
+At = tuple[int, int]  # an entry's file (its number among the files given) and its position in that file
+
+
+class Entries:
+    """The entries of one registry file, in the order of the file, as columns: each id's digest,
+    its class's number and its line (22 bytes an entry, pickled as a few buffers when a worker
+    hands them back, where tuples of strings took about 250 bytes an entry in the building process)."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.digests = bytearray()
+        self.classes: list[URIRef] = []  # the classes met, numbered in the order met
+        self.class_numbers = array("H")
+        self.lines = array("I")
+
+    def add(self, entity_id: str, klass: URIRef, line: int) -> None:
+        if klass not in self.classes:
+            self.classes.append(klass)
+        self.digests += digest(entity_id.encode())
+        self.class_numbers.append(self.classes.index(klass))
+        self.lines.append(line)
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def entry(self, position: int, entity_id: str) -> Entry:
+        """The entry at ``position`` (its id given: only its digest is kept)."""
+        return entity_id, self.classes[self.class_numbers[position]], self.file, self.lines[position]
 
 
 class Registry:
@@ -43,27 +72,38 @@ class Registry:
         self.read_labels: Callable[[], Iterator[tuple[str, list[str]]]] | None = None
 
     @classmethod
-    def of(cls, entries: list[Entry]) -> tuple["Registry", list[tuple[Entry, Entry]]]:
-        """The index of ``entries``, and each entry whose id an earlier entry already has, paired
-        with that earlier entry (the first entry of an id counts), in the order given."""
+    def of(cls, files: list[Entries]) -> tuple["Registry", list[tuple[At, At]]]:
+        """The index of the files' entries, and where each entry is whose id an earlier entry
+        (in the order given) already has, paired with where that earlier entry is (the first
+        entry of an id counts), in the order given."""
         registry = cls()
-        digests = as_array([digest(entry[0].encode()) for entry in entries])
-        order = np.argsort(digests, kind="stable")  # the entries of one id stay in the order given
-        digests = digests[order]
-        repeated = np.zeros(len(order), dtype=bool)
-        repeated[1:] = digests[1:] == digests[:-1]
-        first = np.maximum.accumulate(np.where(repeated, 0, np.arange(len(order))))
-        duplicates = sorted((int(order[at]), int(order[first[at]])) for at in np.flatnonzero(repeated))
-        kept = order[~repeated]
-        registry._digests = digests[~repeated]
+        registry._files = [entries.file for entries in files]
         class_numbers: dict[URIRef, int] = {}
-        file_numbers: dict[str, int] = {}
-        registry._class = np.array([_number(class_numbers, registry._classes, entries[at][1]) for at in kept],
-                                   dtype=np.uint16)
-        registry._file = np.array([_number(file_numbers, registry._files, entries[at][2]) for at in kept],
-                                  dtype=np.uint16)
-        registry._line = np.array([entries[at][3] for at in kept], dtype=np.uint32)
-        return registry, [(entries[later], entries[earlier]) for later, earlier in duplicates]
+        digests = np.frombuffer(b"".join(entries.digests for entries in files), dtype=DTYPE)
+        classes = np.concatenate([np.zeros(0, dtype=np.uint16)] + [
+            np.array([_number(class_numbers, registry._classes, klass) for klass in entries.classes],
+                     dtype=np.uint16)[np.frombuffer(entries.class_numbers, dtype=np.uint16)]
+            for entries in files if len(entries)])
+        lines = np.concatenate([np.zeros(0, dtype=np.uint32)]
+                               + [np.frombuffer(entries.lines, dtype=np.uint32) for entries in files])
+        file_of = np.repeat(np.arange(len(files), dtype=np.uint16), [len(entries) for entries in files])
+        starts = np.cumsum([0] + [len(entries) for entries in files])
+        order = np.argsort(digests, kind="stable")  # the entries of one id stay in the order given
+        sorted_digests = digests[order]
+        repeated = np.zeros(len(order), dtype=bool)
+        repeated[1:] = sorted_digests[1:] == sorted_digests[:-1]
+        first = np.maximum.accumulate(np.where(repeated, 0, np.arange(len(order))))
+        kept = order[~repeated]
+        registry._digests = sorted_digests[~repeated]
+        registry._class, registry._file, registry._line = classes[kept], file_of[kept], lines[kept]
+
+        def at(number: int) -> At:
+            file = int(file_of[number])
+            return file, number - int(starts[file])
+
+        duplicates = sorted((int(order[position]), int(order[first[position]]))
+                            for position in np.flatnonzero(repeated))
+        return registry, [(at(later), at(earlier)) for later, earlier in duplicates]
 
     def __contains__(self, entity_id: str) -> bool:
         return self._position(entity_id) is not None
