@@ -21,7 +21,7 @@ from rdflib import Graph, Literal
 from rdflib.namespace import RDFS
 
 from spacekg.ingest import INFERRED_GRAPH
-from spacekg.namespaces import BASE, KG, SKG
+from spacekg.namespaces import BASE, DOC, KG, SKG
 from spacekg.site import editor, home, static
 from spacekg.site.lookup import Lookup
 from spacekg.site.urls import page_file, path_of
@@ -189,6 +189,46 @@ def _section_counts(built, layout) -> dict[str, int]:
             return any(r in up for r in section.roots) and not any(x in up for x in section.excluding)
         counts[section.what] = sum(1 for klass in classes if member(klass))
     return counts
+
+
+def _section_members(built, layout, section) -> list[tuple[str, str]]:
+    """(name, IRI) of the section's members from the corpus and the ontology, by name as the list
+    pages order them."""
+    ontology = Graph().parse(layout.ontology)
+    def member(klass):
+        up = {str(k) for k in ontology.transitive_objects(klass, RDFS.subClassOf)}
+        return any(r in up for r in section.roots) and not any(x in up for x in section.excluding)
+    found = [(e.label, str(e.iri)) for e in built.corpus.entities.values() if member(e.klass)]
+    found += [(d.title, str(DOC[d.id])) for d in built.corpus.documents if member(d.klass)]
+    return sorted(found, key=lambda pair: (pair[0].lower(), pair[1]))
+
+
+def _listed(page: Path) -> list[str]:
+    """The page files that a list page's rows link to, in order."""
+    rows = page.read_text(encoding="utf-8").split('class="list"', 1)[1].split("</table>", 1)[0].split("<tr>")[2:]
+    return [re.search(r'href="\.\./([^"]+)"', row).group(1) for row in rows]
+
+
+def test_list_pages_list_every_member_of_their_section_by_name(built, layout, site):
+    """Every member, each linked to its page; by English name where the sources give every member
+    one (a document titled in Japanese only is ordered by its id instead)."""
+    for section in home.SECTIONS:
+        expected = [page_file(path_of(iri)) for _, iri in _section_members(built, layout, section)]
+        listed = _listed(site / section.file)
+        assert sorted(listed) == sorted(expected) and len(listed) == len(set(listed)), section.name
+        if section is not home.DOCUMENTS:
+            assert listed == expected, section.name
+
+
+def test_a_bounded_list_shows_the_members_with_a_page_first(built, layout, lookup, tmp_path):
+    section = next(s for s in home.SECTIONS if s.name == "organizations")
+    expected = _section_members(built, layout, section)
+    with_page = {iri for _, iri in expected[::7]}
+    members, total = home.members(lookup, section, 20, lambda iri: iri in with_page)
+    assert total == len(expected) > 20 + len(with_page)
+    first = [pair for pair in expected if pair[1] in with_page] + [pair for pair in expected if pair[1] not in with_page]
+    assert [(m.text, m.iri) for m in members] == sorted(first[:20], key=lambda pair: (pair[0].lower(), pair[1]))
+    assert home.members(lookup, section, 0)[0] == []
 
 
 def test_start_page_counts_name_what_they_count_and_equal_the_sources(built, layout, site):

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from html import escape
 
+import pyoxigraph as ox
 import pytest
 import yaml
 from rdflib import Literal, URIRef
@@ -717,3 +718,39 @@ def test_index_lists_quoted_texts_and_cited_records(layout, tmp_path):
     assert "Beta Agency" in record and "2018-07-20" in record
     text = next(row for row in sources.split("<tr>") if "A joint statement" in row)
     assert "quoted" in text and "href" not in text
+
+
+def test_counts_of_distinct_values_agree_when_made_from_digests(built, monkeypatch):
+    """Every count the pages show (index page, site start page) is the same number whether
+    Oxigraph counts the distinct values or the source counts them from their digests, as it does
+    above DISTINCT_ROWS rows."""
+    from spacekg.site import home
+    from spacekg.views import source as source_module
+    from spacekg.views.counts import QUERIES
+
+    source = open_source(built.dataset)
+    queries = [query for _, query in QUERIES.values()] + [query for _, query in home.GRAPH_COUNTS]
+    queries += [home.count_query(section.pattern()) for section in home.SECTIONS]
+    distinct = [query for query in queries if "COUNT(DISTINCT" in query]
+    assert len(distinct) >= 8
+    native = [source.count(query) for query in distinct]
+    assert all(native) and native == [int(source.select(query)[0][0].value) for query in distinct]
+    monkeypatch.setattr(source_module, "DISTINCT_ROWS", -1)
+    assert [source.count(query) for query in distinct] == native
+    assert source.count("SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a <urn:nothing> }") == 0
+
+
+@pytest.mark.parametrize("count", [1, 7, 40, 100_000])
+def test_most_frequent_values_are_those_counted_from_every_row(built, count):
+    """Source.most_frequent (counted from digests, read again for the chosen) ranks the values as a
+    count of every row does: most rows first, ties by IRI, only the namespace asked for."""
+    from collections import Counter
+
+    source = open_source(built.dataset)
+    for query, namespace in (("SELECT ?node WHERE { { ?c rdf:subject ?node } UNION { ?c rdf:object ?node } }", KG),
+                             ("SELECT ?node WHERE { ?c prov:wasDerivedFrom ?node }", DOC)):
+        counted = Counter(row[0].value for row in source.select(query)
+                          if isinstance(row[0], ox.NamedNode) and row[0].value.startswith(str(namespace)))
+        expected = sorted(counted, key=lambda iri: (-counted[iri], iri))[:count]
+        assert len(set(counted.values())) > 1 and len(expected) == min(count, len(counted))
+        assert source.most_frequent(query, count, str(namespace)) == expected

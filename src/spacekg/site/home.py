@@ -7,11 +7,14 @@ instances of its classes and of their subclasses); a list page per section links
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from ..namespaces import COMPREHENSIVE_DIALOGUE, SKG
+from ..views.source import Smallest
 from .lookup import Lookup, Record, Value, local_name
 
 
@@ -186,15 +189,24 @@ def sources(lookup: Lookup) -> Sources:
     return Sources(records[:limit], len(issued))
 
 
-def members(lookup: Lookup, section: Section) -> list[Value]:
-    """Every member of a section with its English label (or title), by label; their other names
-    (Japanese, class) are looked up by :meth:`Lookup.names` for the members a page shows."""
-    rows = lookup.source.select(f"""SELECT ?entity (SAMPLE(?name) AS ?label) WHERE {{ {section.pattern()}
-        OPTIONAL {{ ?entity rdfs:label|dcterms:title ?name FILTER(LANGMATCHES(LANG(?name), "en")) }} }}
-        GROUP BY ?entity""")
-    found = [Value(label.value if label is not None else entity.value.rsplit("/", 1)[-1], iri=entity.value)
-             for entity, label in rows if isinstance(entity, ox.NamedNode)]
-    return sorted(found, key=lambda v: (v.text.lower(), v.iri))
+def members(lookup: Lookup, section: Section, limit: int | None = None,
+            first: Callable[[str], bool] = lambda iri: False) -> tuple[list[Value], int]:
+    """The members of a section with their English label (or title), by label, and how many there
+    are; their other names (Japanese, class) are looked up by :meth:`Lookup.names` for the members
+    a page shows. With ``limit``, only that many: those that ``first`` picks (the ones with a page),
+    then the others, each by label; the rows are read as they come, so a section of millions is
+    never held. An entity has one English label (shape:EntityLabel), a document one title."""
+    rows = lookup.source.solutions(f"""SELECT ?entity ?name WHERE {{ {section.pattern()}
+        OPTIONAL {{ ?entity rdfs:label|dcterms:title ?name FILTER(LANGMATCHES(LANG(?name), "en")) }} }}""")
+    bound = sys.maxsize if limit is None else limit
+    picked, others = Smallest(bound), Smallest(bound)
+    for entity, name in rows:
+        if isinstance(entity, ox.NamedNode):
+            text = name.value if name is not None else entity.value.rsplit("/", 1)[-1]
+            (picked if first(entity.value) else others).offer((text.lower(), entity.value, text))
+    total = lookup.source.count(count_query(section.pattern()))
+    keys = sorted((picked.sorted() + others.sorted())[:bound])
+    return [Value(text, iri=iri) for _, iri, text in keys], total
 
 
 def _text(term) -> str:

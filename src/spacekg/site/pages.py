@@ -120,12 +120,8 @@ def home_page(site: SiteContext, sources: home.Sources, downloads: list[tuple[st
 
 def list_page(site: SiteContext, section: home.Section) -> str:
     """The entities of one section, by name; past ``site.list_limit``, those with a page first."""
-    members = home.members(site.lookup, section)
-    total = len(members)
-    if site.list_limit is not None and total > site.list_limit:
-        has_page = [site.available is None or path_of(m.iri) in site.available for m in members]
-        ranked = [m for m, page in zip(members, has_page) if page] + [m for m, page in zip(members, has_page) if not page]
-        members = sorted(ranked[:site.list_limit], key=lambda m: (m.text.lower(), m.iri))
+    members, total = home.members(site.lookup, section, site.list_limit,
+                                  lambda iri: site.available is None or path_of(iri) in site.available)
     names = site.lookup.names([m.iri for m in members])
     members = [site.lookup.value_of(m.iri) for m in members]  # with their Japanese labels
     return render(site, "list.html.j2", section.file, section=section, members=members, names=names, total=total)
