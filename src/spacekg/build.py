@@ -26,7 +26,7 @@ from .exports.rdf import RdfFiles, union_graph
 from .namespaces import SKG
 from .ontology import Schema, load_ontology
 from .oxigraph import ExactOxigraphStore, dataset_over
-from .parallel import die_with_parent, give_back_memory, workers
+from .parallel import die_with_parent, forking, give_back_memory, workers
 from .paths import Layout, new_build, scratch_folder
 from .store import STORE_FOLDER, exact_table, open_dataset
 from .stream import Counts, write_graph
@@ -215,7 +215,8 @@ def write_outputs(result: BuildResult, layout: Layout, folder: Path, say: Callab
     failed, report = context.Pipe(duplex=False)
     child = context.Process(target=_turtle_and_views, args=(result, layout, folder, say, compacted, report, os.getpid()),
                             daemon=True)
-    child.start()
+    with forking():
+        child.start()
     report.close()
     own = len(result.files)
 

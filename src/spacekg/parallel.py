@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator, TypeVar
 
 Job = TypeVar("Job")
@@ -42,8 +44,8 @@ def stream_jobs(function: Callable[[Job], Result], jobs: Iterable[Job], parallel
             yield from (function(job) for job in jobs)
             return
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=die_with_parent,
-                                 initargs=(os.getpid(),)) as pool:
+        with forking(), ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=die_with_parent,
+                                            initargs=(os.getpid(),)) as pool:
             pending = deque()
             for start in range(0, len(jobs), batch):
                 pending.append(pool.submit(_apply, function, jobs[start:start + batch]))
@@ -56,6 +58,19 @@ def stream_jobs(function: Callable[[Job], Result], jobs: Iterable[Job], parallel
 
 
 _SHARED: object = None
+
+
+@contextmanager
+def forking() -> Iterator[None]:
+    """Around the forking of processes that share this one's pages: every object this process
+    holds is set out of the cyclic garbage collector's reach (``gc.freeze``), so that a
+    collection in a child, which writes to the header of each object it visits, does not copy
+    the pages that hold them; the collector has them back afterwards."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def die_with_parent(parent: int) -> None:

@@ -28,7 +28,7 @@ from typing import Callable, Iterator, TypeVar
 
 import pyoxigraph as ox
 
-from ..parallel import die_with_parent, give_back_memory, workers
+from ..parallel import die_with_parent, forking, give_back_memory, workers
 
 # Below this many quads the queries take less time than starting the workers.
 PARALLEL_FROM = 200_000
@@ -130,8 +130,8 @@ def _on_store(function: Callable[[ox.Store, Job], Result], jobs: list[Job], stor
     if location is None or count < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [function(store, job) for job in jobs]
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_open,
-                             initargs=(str(location), os.getpid())) as pool:
+    with forking(), ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_open,
+                                        initargs=(str(location), os.getpid())) as pool:
         return list(pool.map(partial(_in_worker, function), jobs, chunksize=1))
 
 
