@@ -331,7 +331,7 @@ def _nodes(candidates: str, test: str) -> Either:
                   limit=DISTINCT_NODES)
 
 
-def _disjoint_clashes(group: list[URIRef], jobs: list[tuple[str, str, Path]]) -> list[Clash]:
+def _disjoint_clashes(group: list[URIRef], jobs: list[tuple[Either, str, Path]]) -> list[Clash]:
     """The nodes in two classes of ``group``, from the files its member jobs wrote: merged, each
     node's lines come together, and two of them name two classes (the least and the greatest
     position). The files are removed."""

@@ -204,7 +204,7 @@ def members(lookup: Lookup, section: Section, limit: int | None = None,
         if isinstance(entity, ox.NamedNode):
             text = name.value if name is not None else entity.value.rsplit("/", 1)[-1]
             (picked if first(entity.value) else others).offer((text.lower(), entity.value, text))
-    total = lookup.source.count(count_query(section.pattern()))
+    total = counted(lookup, count_query(section.pattern()))  # as the start page gives it
     keys = sorted((picked.sorted() + others.sorted())[:bound])
     return [Value(text, iri=iri) for _, iri, text in keys], total
 

@@ -88,7 +88,7 @@ class Source:
         out), counted from their digests."""
         with self._values(text) as values:
             found = _digests(line for line in values if line != b"\n")
-        return len(_frequencies(found)[0])
+        return int(np.count_nonzero(_starts(found)))
 
     def most_frequent(self, text: str, count: int, namespace: str) -> list[str]:
         """The ``count`` IRIs of ``namespace`` that the one variable of a SELECT query takes in
@@ -150,10 +150,15 @@ def _digests(lines: Iterable[bytes]) -> np.ndarray:
     return np.frombuffer(digests, dtype=DTYPE)
 
 
+def _starts(digests: np.ndarray) -> np.ndarray:
+    """``digests`` sorted in place, and where each distinct one starts (a byte a digest)."""
+    digests.sort()
+    return np.concatenate((digests[:1] == digests[:1], digests[1:] != digests[:-1]))
+
+
 def _frequencies(digests: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each distinct digest (sorted) and how many times it occurs; ``digests`` is sorted in place."""
-    digests.sort()
-    firsts = np.flatnonzero(np.concatenate((digests[:1] == digests[:1], digests[1:] != digests[:-1])))
+    firsts = np.flatnonzero(_starts(digests))
     return digests[firsts], np.diff(np.append(firsts, digests.size))
 
 
