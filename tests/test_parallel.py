@@ -29,6 +29,24 @@ def test_results_in_order_and_workers_bounded_by_a_slow_caller(monkeypatch):
     assert STARTED.value == 1000
 
 
+def worker_and_job(job: int) -> tuple[int, int]:
+    import os
+
+    return os.getpid(), job
+
+
+def test_workers_renewed_every_so_many_jobs(monkeypatch):
+    """With ``renew``, each run of that many jobs has workers of its own, and the results still
+    come in order."""
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    results = list(parallel.stream_jobs(worker_and_job, range(95), parallel=True, batch=3, renew=20))
+    assert [job for _, job in results] == list(range(95))
+    runs = [{pid for pid, _ in results[start:start + 20]} for start in range(0, 95, 20)]
+    assert len(runs) == 5
+    for one, other in zip(runs, runs[1:]):
+        assert one.isdisjoint(other), "a worker outlived its run of jobs"
+
+
 def test_one_process_when_not_parallel():
     assert parallel.map_jobs(doubled, range(7), parallel=False) == [0, 2, 4, 6, 8, 10, 12]
 

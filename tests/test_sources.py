@@ -228,6 +228,7 @@ def test_worker_processes_write_the_same_files(tmp_path, monkeypatch):
     one = copy_project(tmp_path / "one")
     building.build(one, say=lambda _: None)
     monkeypatch.setattr(stream, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(stream, "RENEW_WORKERS", 7)  # the workers of each pass renewed several times
     monkeypatch.setattr(answers, "PARALLEL_FROM", 0)
     many = copy_project(tmp_path / "many")
     building.build(many, say=lambda _: None)

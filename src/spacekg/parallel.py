@@ -25,7 +25,7 @@ def workers() -> int:
 
 
 def stream_jobs(function: Callable[[Job], Result], jobs: Iterable[Job], parallel: bool,
-                batch: int = 16, shared: object = None) -> Iterator[Result]:
+                batch: int = 16, shared: object = None, renew: int | None = None) -> Iterator[Result]:
     """``function`` applied to every job; results come in order, each as soon as it is ready.
 
     With ``parallel`` on a machine of several cores, worker processes (one per core) do the work,
@@ -34,6 +34,11 @@ def stream_jobs(function: Callable[[Job], Result], jobs: Iterable[Job], parallel
     its results picklable. Workers are forked, so they start at once and see what the caller has
     loaded; ``shared`` is what :func:`shared` gives the jobs (in the workers, as it was when they
     were forked).
+
+    A forked worker keeps a copy of each page of the caller that the caller writes to after the
+    fork (the pages were shared until then), though the worker never reads it: over a long pass
+    the workers come to hold the caller's memory again. With ``renew``, new workers are forked
+    every ``renew`` jobs, and the old ones end with their copies.
     """
     global _SHARED
     jobs = list(jobs)
@@ -43,18 +48,24 @@ def stream_jobs(function: Callable[[Job], Result], jobs: Iterable[Job], parallel
         if not parallel or count < 2:
             yield from (function(job) for job in jobs)
             return
-        context = multiprocessing.get_context("fork")
-        with forking(), ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=die_with_parent,
-                                            initargs=(os.getpid(),)) as pool:
-            pending = deque()
-            for start in range(0, len(jobs), batch):
-                pending.append(pool.submit(_apply, function, jobs[start:start + batch]))
-                if len(pending) > count * AHEAD:
-                    yield from pending.popleft().result()
-            while pending:
-                yield from pending.popleft().result()
+        step = renew or len(jobs)
+        for start in range(0, len(jobs), step):
+            yield from _in_workers(function, jobs[start:start + step], count, batch)
     finally:
         _SHARED = previous
+
+
+def _in_workers(function: Callable[[Job], Result], jobs: list[Job], count: int, batch: int) -> Iterator[Result]:
+    context = multiprocessing.get_context("fork")
+    with forking(), ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=die_with_parent,
+                                        initargs=(os.getpid(),)) as pool:
+        pending = deque()
+        for start in range(0, len(jobs), batch):
+            pending.append(pool.submit(_apply, function, jobs[start:start + batch]))
+            if len(pending) > count * AHEAD:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
 
 
 _SHARED: object = None

@@ -38,6 +38,9 @@ from .store import StoreWriter
 
 # Above this many bytes of sources (YAML and texts), the jobs run in worker processes.
 PARALLEL_BYTES = 2_000_000
+# New workers are forked every this many jobs (see parallel.stream_jobs): at 10,000 times the
+# corpus, forked once, each worker of the document pass came to hold 330 MB.
+RENEW_WORKERS = 20_000
 SPOOL = ".spool"  # scratch folder of a build, removed when it ends
 
 
@@ -92,7 +95,7 @@ def write_graph(layout: Layout, ontology: Graph, schema: Schema, folder: Path,
         problems = Problems()
         say(f"reading {layout.relative(layout.registry)}/")
         found = list(parallel.stream_jobs(_read_registry_file, registry_files(layout), is_parallel,
-                                          batch=1, shared=shared))
+                                          batch=1, shared=shared, renew=RENEW_WORKERS))
         shared.registry = registry = build_index(found, problems, layout)
         registry_spans = [span for registry_file in found for span in registry_file.spans]
         del found  # its entries, a tuple per entity, are in the index now (millions at large sizes)
@@ -106,7 +109,7 @@ def write_graph(layout: Layout, ontology: Graph, schema: Schema, folder: Path,
         jobs = [("registry", span) for span in registry_spans]
         jobs += [("document", path) for path in annotation_files(layout)]
         for kind, found_problems, result in parallel.stream_jobs(_first_pass, jobs, is_parallel, batch=4,
-                                                                  shared=shared):
+                                                                  shared=shared, renew=RENEW_WORKERS):
             problems.items += found_problems
             if kind == "registry":
                 emit(result)
@@ -128,8 +131,11 @@ def write_graph(layout: Layout, ontology: Graph, schema: Schema, folder: Path,
         problems.items += mirror_problems(mirrors, known)
         problems.raise_if_any()
         shared.publishers = registry.labels_of(publishers)
+        shared.registry = registry = None  # the documents' pieces need only the standings and the publishers
+        shared.standings.pack()
         say(f"writing {counts.statements} statements from {counts.documents} documents")
-        for piece in parallel.stream_jobs(_document_piece, spans, is_parallel, batch=8, shared=shared):
+        for piece in parallel.stream_jobs(_document_piece, spans, is_parallel, batch=8, shared=shared,
+                                          renew=RENEW_WORKERS):
             emit(piece)
         if rdf is not None:
             rdf.last_piece_added()
