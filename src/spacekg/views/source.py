@@ -35,6 +35,7 @@ from ..digests import DTYPE, digest, find_one
 from ..ingest import INFERRED_GRAPH
 from ..namespaces import DOC, KG, PREFIXES
 from ..oxigraph import to_oxigraph
+from ..parallel import give_back_memory
 
 BATCH = 2000  # nodes per VALUES block
 _PREFIXES = {name: str(namespace) for name, namespace in PREFIXES.items()}
@@ -125,13 +126,18 @@ class Source:
     @contextmanager
     def _values(self, text: str) -> Iterator[IO[bytes]]:
         """A scratch file of the answers of a SELECT of one variable, one value a line in SPARQL's
-        TSV form (after its header line), written by Oxigraph."""
-        with tempfile.TemporaryFile(prefix="spacekg-values-") as values:
-            self.store.query(text, prefixes=_PREFIXES, use_default_graph_as_union=True).serialize(
-                values, ox.QueryResultsFormat.TSV)
-            values.seek(0)
-            values.readline()
-            yield values
+        TSV form (after its header line), written by Oxigraph. Oxigraph's working memory for
+        millions of rows, once freed, stays in the process's heap (290 MB for the statements'
+        count at 10,000 times the corpus): it goes back to the system when the file is closed."""
+        try:
+            with tempfile.TemporaryFile(prefix="spacekg-values-") as values:
+                self.store.query(text, prefixes=_PREFIXES, use_default_graph_as_union=True).serialize(
+                    values, ox.QueryResultsFormat.TSV)
+                values.seek(0)
+                values.readline()
+                yield values
+        finally:
+            give_back_memory()
 
     def about(self, template: str, nodes: Iterable[str], variable: str = "node") -> Iterator[tuple]:
         """Run a query whose ``{values}`` is replaced by ``VALUES ?variable { … }`` over the given
