@@ -52,6 +52,30 @@ def test_bad_input_is_reported_clearly(case, tmp_path, capsys):
     assert folder_digest(layout.output) == before
 
 
+def test_a_full_disk_is_reported_clearly(tmp_path, capsys, monkeypatch):
+    """A disk that fills up while the graph is written: a message and a hint, exit code 2, and
+    the previous output as it was."""
+    import errno
+
+    from spacekg.exports.rdf import RdfFiles
+
+    def full(*_):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    layout = copy_project(tmp_path)
+    before = previous_output(layout)
+    monkeypatch.setattr(RdfFiles, "add", full)
+
+    code = main(["--root", str(tmp_path), "build", "--quiet"])
+
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert "error: No space left on device" in err
+    assert "hint: make room" in err
+    assert "Traceback" not in out + err
+    assert folder_digest(layout.output) == before
+
+
 def test_bad_input_through_the_installed_command(tmp_path):
     """The same, as a user runs it: a separate process, the message on stderr, exit code 1."""
     layout = copy_project(tmp_path)

@@ -28,6 +28,11 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
+    except OSError as error:  # the machine's, not the sources': a full disk, a folder it may not write
+        where = f": {error.filename}" if error.filename else ""
+        print(f"error: {error.strerror or error}{where}\n"
+              "hint: make room or fix the folder's permissions, then run the command again", file=sys.stderr)
+        return 2
 
 
 def command() -> int:
