@@ -40,6 +40,7 @@ from .exports.files import exported, reader
 from .exports.rdf import INFERRED_FILE
 from .namespaces import bind_prefixes
 from .oxigraph import ExactOxigraphStore, dataset_over, rewritten
+from .parallel import give_back_memory
 from .paths import Layout, built, built_folder
 
 BUILT_DATASET = "spacekg.trig"
@@ -233,6 +234,7 @@ class StoreWriter:
             batch = b"".join(self._pending)
             self._pending, self._count = [], 0  # the pieces go before waiting for the thread
             self._queue.put(batch)
+            give_back_memory()  # the heap's pages that the batch's pieces held
 
     def _send_batches(self) -> None:
         """In the thread: each batch to the loader, then the empty batch that ends its input. A

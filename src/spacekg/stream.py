@@ -130,6 +130,7 @@ def write_graph(layout: Layout, ontology: Graph, schema: Schema, folder: Path,
         documents.close()
         problems.items += mirror_problems(mirrors, known)
         problems.raise_if_any()
+        del known, mirrors
         shared.publishers = registry.labels_of(publishers)
         shared.registry = registry = None  # the documents' pieces need only the standings and the publishers
         shared.standings.pack()
