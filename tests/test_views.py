@@ -754,3 +754,47 @@ def test_most_frequent_values_are_those_counted_from_every_row(built, count):
         expected = sorted(counted, key=lambda iri: (-counted[iri], iri))[:count]
         assert len(set(counted.values())) > 1 and len(expected) == min(count, len(counted))
         assert source.most_frequent(query, count, str(namespace)) == expected
+
+
+def test_views_drawn_by_a_fresh_process_are_the_same_bytes(tmp_path, monkeypatch):
+    """A large graph's views are drawn by a child started as a new interpreter (not a fork of the
+    build, whose heap it would keep): forced here on the corpus, it writes the same files as a
+    forked child."""
+    import multiprocessing
+
+    from spacekg import build as building
+    from tests.conftest import copy_project
+
+    def outputs(layout):
+        files = [layout.output / name for name in (*VIEW_FILES, "spacekg.ttl")]
+        files += sorted(path for path in (layout.output / "site").rglob("*") if path.is_file())
+        return {str(path.relative_to(layout.output)): path.read_bytes() for path in files}
+
+    monkeypatch.setattr(building, "workers", lambda: 2)  # the child is used on two cores or more
+    forked = copy_project(tmp_path / "forked")
+    building.build(forked, say=lambda _: None)
+    started = []
+    get_context = multiprocessing.get_context
+    monkeypatch.setattr(multiprocessing, "get_context", lambda method=None: started.append(method) or get_context(method))
+    monkeypatch.setattr(building, "FRESH_VIEWS_FROM", 0)
+    fresh = copy_project(tmp_path / "fresh")
+    building.build(fresh, say=lambda _: None)
+    assert "spawn" in started
+    assert outputs(fresh) == outputs(forked)
+
+
+def test_a_failure_in_the_views_child_fails_the_build(scratch, monkeypatch):
+    """The views' child process reports its error to the build, which fails with it (and so
+    publishes nothing) rather than a site without its views."""
+    from spacekg import build as building
+    from spacekg.errors import SpacekgError
+    from spacekg.views import write as views_write
+
+    def broken(source, target):
+        raise ValueError("the page could not be drawn")
+
+    monkeypatch.setattr(building, "workers", lambda: 2)
+    monkeypatch.setattr(views_write, "write_graph_page", broken)  # a forked child sees it too
+    with pytest.raises(SpacekgError, match="drawing the views failed: the page could not be drawn"):
+        building.build(scratch, say=lambda _: None)
+    assert not (scratch.output / "graph.html").exists()

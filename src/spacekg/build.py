@@ -22,7 +22,7 @@ from rdflib import Dataset, Graph
 from .checks.entailed import Entailed
 from .checks.stages import STAGES as CHECKS, OntologyCheck
 from .errors import SpacekgError
-from .exports.rdf import RdfFiles, union_graph
+from .exports.rdf import RdfFiles, rewrite_turtle, union_graph
 from .namespaces import SKG
 from .ontology import Schema, load_ontology
 from .oxigraph import ExactOxigraphStore, dataset_over
@@ -31,7 +31,7 @@ from .paths import Layout, new_build, scratch_folder
 from .store import STORE_FOLDER, exact_table, open_dataset
 from .stream import Counts, write_graph
 from .site.static import write_site
-from .views.write import VIEW_FILES, write_ontology_page, write_views
+from .views.write import VIEW_FILES, views_message, write_ontology_page, write_views
 
 
 @dataclass
@@ -197,8 +197,8 @@ def _inferred(result: BuildResult) -> Iterable[ox.Triple]:
 
 def write_outputs(result: BuildResult, layout: Layout, folder: Path, say: Callable[[str], None]) -> None:
     """Build stage: the RDF files, the views and the site. On two cores or more the work is shared
-    with a forked child process: it rewrites the Turtle of a small graph and draws the views from
-    the store (opened read-only), while this one compacts the JSON-LD and writes the ontology page
+    with a child process: it rewrites the Turtle of a small graph and draws the views from the
+    store (opened read-only), while this one compacts the JSON-LD and writes the ontology page
     and the site, which then copies the child's files. The two write different files: the bytes
     are those of a build in one process."""
     import multiprocessing
@@ -210,11 +210,14 @@ def write_outputs(result: BuildResult, layout: Layout, folder: Path, say: Callab
         return
     say("finishing the RDF files")
     result.rdf.close_streams(_inferred(result))
-    context = multiprocessing.get_context("fork")
+    # a forked child would keep a copy of this process's heap, which it never reads (at 10,000
+    # times the corpus: 380 MB besides its own 650); a new interpreter costs a second to start
+    context = multiprocessing.get_context("spawn" if result.triples > FRESH_VIEWS_FROM else "fork")
     compacted = context.Event()
     failed, report = context.Pipe(duplex=False)
-    child = context.Process(target=_turtle_and_views, args=(result, layout, folder, say, compacted, report, os.getpid()),
-                            daemon=True)
+    job = _ViewsJob(layout, folder, result.store_location, result.rdf.turtle_to_rewrite())
+    say(views_message(ontology_page=False))
+    child = context.Process(target=_turtle_and_views, args=(job, compacted, report, os.getpid()), daemon=True)
     with forking():
         child.start()
     report.close()
@@ -244,22 +247,45 @@ def write_outputs(result: BuildResult, layout: Layout, folder: Path, say: Callab
         failed.close()
 
 
-def _turtle_and_views(result: BuildResult, layout: Layout, folder: Path, say, compacted, report, parent: int) -> None:
-    """In the forked child: rewrite the Turtle and draw the views (all but the ontology page) from
-    the store opened anew, read-only, the index page once the JSON-LD is ``compacted``; a failure
-    is sent back as its message."""
+# Above this many triples the views' child is a new interpreter rather than a fork of the build.
+FRESH_VIEWS_FROM = 1_000_000
+
+
+@dataclass
+class _ViewsJob:
+    """What the views' child process works on: it opens the store anew, read-only (a child
+    started afresh gets this by pickling, so it holds paths only)."""
+
+    layout: Layout
+    folder: Path
+    store_location: Path
+    turtle: tuple[Path, Path] | None  # the N-Triples and Turtle files of rdf.rewrite_turtle
+    files: list[Path] = field(default_factory=list)  # what write_views adds (the parent lists them)
+
+    @cached_property
+    def dataset(self) -> Dataset:
+        store = ox.Store.read_only(str(self.store_location))
+        exact = exact_table(self.folder / STORE_FOLDER)
+        return dataset_over(ExactOxigraphStore(store, exact=exact, read_only=True))
+
+
+def _turtle_and_views(job: _ViewsJob, compacted, report, parent: int) -> None:
+    """In the child: rewrite the Turtle of a small graph and draw the views (all but the ontology
+    page), the index page once the JSON-LD is ``compacted``; a failure is sent back as its message."""
     die_with_parent(parent)
     try:
-        store = ox.Store.read_only(str(result.store_location))
-        exact = exact_table(folder / STORE_FOLDER)
-        result.__dict__["dataset"] = dataset_over(ExactOxigraphStore(store, exact=exact, read_only=True))
-        result.rdf.rewrite_turtle()
-        write_views(result, layout, folder, say, ontology_page=False, ready=compacted.wait)
+        if job.turtle is not None:
+            rewrite_turtle(*job.turtle)
+        write_views(job, job.layout, job.folder, _silent, ontology_page=False, ready=compacted.wait)
     except BaseException as error:  # noqa: BLE001 - reported to the parent, which raises it
         report.send(str(error) or type(error).__name__)
         raise SystemExit(1)
     finally:
         report.close()
+
+
+def _silent(message: str) -> None:
+    """The child's messages: the parent has said what the child does."""
 
 
 # The stages of a build after the graph is written, in order; each may add files to the build folder.

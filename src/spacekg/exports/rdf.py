@@ -180,11 +180,16 @@ class RdfFiles:
 
     def rewrite_turtle(self) -> None:
         """A small graph's Turtle rewritten in reading order (see the module docstring)."""
-        if self.triples <= LARGE:  # blank nodes keep the labels of the N-Triples, which order them
-            with reader(self.paths["spacekg.nt"]) as source:
-                triples = sorted(ox.parse(source, ox.RdfFormat.N_TRIPLES, lenient=True), key=_reading_order)
-            with writer(self.paths["spacekg.ttl"]) as out:
-                ox.serialize(triples, out, ox.RdfFormat.TURTLE, prefixes=EXPORT_PREFIXES)
+        turtle = self.turtle_to_rewrite()
+        if turtle is not None:
+            rewrite_turtle(*turtle)
+
+    def turtle_to_rewrite(self) -> tuple[Path, Path] | None:
+        """The N-Triples file and the Turtle file that :func:`rewrite_turtle` rewrites from it, for
+        a small graph (none for a large one, whose Turtle stays as streamed)."""
+        if self.triples <= LARGE:
+            return self.paths["spacekg.nt"], self.paths["spacekg.ttl"]
+        return None
 
     def flush(self) -> None:
         """Write out what the files hold in their buffers (before another process finishes them)."""
@@ -195,6 +200,15 @@ class RdfFiles:
         for file in self._files.values():
             file.close()
         self._once = WrittenOnce()
+
+
+def rewrite_turtle(ntriples: Path, turtle: Path) -> None:
+    """``turtle`` rewritten in reading order from the triples of ``ntriples`` (see the module
+    docstring); blank nodes keep the labels of the N-Triples, which order them."""
+    with reader(ntriples) as source:
+        triples = sorted(ox.parse(source, ox.RdfFormat.N_TRIPLES, lenient=True), key=_reading_order)
+    with writer(turtle) as out:
+        ox.serialize(triples, out, ox.RdfFormat.TURTLE, prefixes=EXPORT_PREFIXES)
 
 
 class WrittenOnce:

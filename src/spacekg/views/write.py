@@ -49,8 +49,7 @@ def write_views(result, layout, folder: Path, say: Callable[[str], None], ontolo
     from .source import open_source
     from .stats import compute, write_stats
 
-    say("writing the interactive graph, statistics, pictures" + (", ontology documentation" if ontology_page else "")
-        + " and index page")
+    say(views_message(ontology_page))
     docs = _ontology_docs(result, layout) if ontology_page else None
     try:
         source = open_source(result.dataset)
@@ -70,6 +69,12 @@ def write_views(result, layout, folder: Path, say: Callable[[str], None], ontolo
         if docs is not None:
             docs.close()
     result.files += [folder / name for name in VIEW_FILES if ontology_page or name != ONTOLOGY_PAGE]
+
+
+def views_message(ontology_page: bool = True) -> str:
+    """What a build says as it starts drawing the views."""
+    return ("writing the interactive graph, statistics, pictures" + (", ontology documentation" if ontology_page else "")
+            + " and index page")
 
 
 def write_ontology_page(result, layout, folder: Path) -> Path:
