@@ -10,7 +10,7 @@ import signal
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import Callable, Iterable, Iterator, TypeVar
+from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")
@@ -41,7 +41,7 @@ def stream_jobs(function: Callable[[Job], Result], jobs: Iterable[Job], parallel
     every ``renew`` jobs, and the old ones end with their copies.
     """
     global _SHARED
-    jobs = list(jobs)
+    jobs = jobs if isinstance(jobs, Sequence) else list(jobs)  # a range stays a range
     count = min(workers(), len(jobs))
     previous, _SHARED = _SHARED, shared
     try:

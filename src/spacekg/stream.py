@@ -31,9 +31,9 @@ from .exports.rdf import Piece, RdfFiles, serialize
 from .ingest import Ingest, Standings
 from .ontology import Schema
 from .paths import Layout
-from .sources.load import DocumentRecord, _Loader, annotation_files, build_index, mirror_problems, registry_files
+from .sources.load import DocumentRecord, _Loader, annotation_names, build_index, mirror_problems, registry_files
 from .sources.registry import Registry
-from .spool import Span, Spool, read
+from .spool import NumberedSpool, Spool, read
 from .store import StoreWriter
 
 # Above this many bytes of sources (YAML and texts), the jobs run in worker processes.
@@ -75,6 +75,7 @@ class _Shared:
     spool: Path
     registry: Registry | None = None
     standings: Standings = field(default_factory=Standings)
+    documents: NumberedSpool | None = None  # each document's record, for the document pass
     publishers: dict = field(default_factory=dict)  # publisher IRI → label, for the cited claims' evidence
 
 
@@ -101,13 +102,12 @@ def write_graph(layout: Layout, ontology: Graph, schema: Schema, folder: Path,
         del found  # its entries, a tuple per entity, are in the index now (millions at large sizes)
         counts = Counts(entities=len(registry), classes=Counter(registry.class_counts()))
         say(f"reading {layout.relative(layout.annotations)}/ and writing the registry ({len(registry)} entities)")
-        documents = Spool(spool_folder / "documents")
-        spans: list[Span] = []
+        shared.documents = documents = NumberedSpool(spool_folder / "documents")
         known, mirrors = set(), []  # document ids, and the records that say they mirror one
         publishers = set()
         texts: dict[str, str] = {}
         jobs = [("registry", span) for span in registry_spans]
-        jobs += [("document", path) for path in annotation_files(layout)]
+        jobs += [("document", name) for name in annotation_names(layout)]
         for kind, found_problems, result in parallel.stream_jobs(_first_pass, jobs, is_parallel, batch=4,
                                                                   shared=shared, renew=RENEW_WORKERS):
             problems.items += found_problems
@@ -115,7 +115,7 @@ def write_graph(layout: Layout, ontology: Graph, schema: Schema, folder: Path,
                 emit(result)
             elif result is not None:
                 data, claims, statements, facts, document = result
-                spans.append(documents.add_pickled(data))
+                documents.add_pickled(data)
                 shared.standings.add(claims)
                 known.add(document.id)
                 if document.text_file is not None:
@@ -130,12 +130,12 @@ def write_graph(layout: Layout, ontology: Graph, schema: Schema, folder: Path,
         documents.close()
         problems.items += mirror_problems(mirrors, known)
         problems.raise_if_any()
-        del known, mirrors
+        del known, mirrors, jobs, registry_spans
         shared.publishers = registry.labels_of(publishers)
         shared.registry = registry = None  # the documents' pieces need only the standings and the publishers
         shared.standings.pack()
         say(f"writing {counts.statements} statements from {counts.documents} documents")
-        for piece in parallel.stream_jobs(_document_piece, spans, is_parallel, batch=8, shared=shared,
+        for piece in parallel.stream_jobs(_document_piece, range(len(documents)), is_parallel, batch=8, shared=shared,
                                           renew=RENEW_WORKERS):
             emit(piece)
         if rdf is not None:
@@ -175,7 +175,7 @@ def _read_registry_file(path: Path):
 
 
 def _first_pass(job: tuple[str, object]):
-    """A registry slice made into its piece of the graph, or an annotation file read and checked
+    """A registry slice made into its piece of the graph, or an annotation file (its name) read and checked
     (with its record pickled for the spool, and its preferred claims)."""
     import pickle
 
@@ -185,7 +185,7 @@ def _first_pass(job: tuple[str, object]):
     if kind == "registry":
         entities = loader.entity_facts(what)
         return kind, loader.problems.items, serialize([Ingest().registry_chunk(entities)])
-    record: DocumentRecord = loader.document(what)
+    record: DocumentRecord = loader.document(shared.layout.annotations / what)
     if record.document is None or record.problems:
         return kind, record.problems, None
     data = pickle.dumps((record.document, record.statements), protocol=pickle.HIGHEST_PROTOCOL)
@@ -194,9 +194,9 @@ def _first_pass(job: tuple[str, object]):
                       record.document)
 
 
-def _document_piece(span: Span) -> Piece:
+def _document_piece(number: int) -> Piece:
     shared: _Shared = parallel.shared()
     ingest = Ingest(shared.standings, shared.publishers)
-    (document, statements), = read(span)
+    (document, statements), = read(shared.documents.span(number))
     return serialize(ingest.document_chunks(document, statements))
 
