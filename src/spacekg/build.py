@@ -28,7 +28,7 @@ from .ontology import Schema, load_ontology
 from .oxigraph import ExactOxigraphStore, dataset_over
 from .parallel import die_with_parent, forking, give_back_memory, workers
 from .paths import Layout, new_build, scratch_folder
-from .store import STORE_FOLDER, exact_table, open_dataset
+from .store import STORE_FOLDER, built_dataset, open_dataset
 from .stream import Counts, write_graph
 from .site.static import write_site
 from .views.write import VIEW_FILES, views_message, write_ontology_page, write_views
@@ -148,14 +148,13 @@ def graph_into(layout: Layout, ontology: Graph, schema: Schema, folder: Path, sa
     for the stages."""
     written = write_graph(layout, ontology, schema, folder, say, files=files, compress=compress)
     store = written.store.store  # finished by write_graph: read-only
-    exact = folder / STORE_FOLDER
     # what the stream and the store's bulk load have freed goes back to the system before the
     # checks fork their workers (at 1,000x the corpus: about 200 MB of this process's 530)
     gc.collect()
     give_back_memory()
 
     def opened() -> Dataset:
-        return dataset_over(ExactOxigraphStore(store, exact=exact_table(exact), read_only=True))
+        return built_dataset(store, folder / STORE_FOLDER)
 
     return BuildResult(layout, ontology, schema, written.counts,
                        written.rdf.triples if written.rdf else _count_triples(store), opened,
@@ -211,7 +210,7 @@ def write_outputs(result: BuildResult, layout: Layout, folder: Path, say: Callab
     say("finishing the RDF files")
     result.rdf.close_streams(_inferred(result))
     # a forked child would keep a copy of this process's heap, which it never reads (at 10,000
-    # times the corpus: 380 MB besides its own 650); a new interpreter costs a second to start
+    # times the corpus it shared 360 MB with this one); a new interpreter costs a second to start
     context = multiprocessing.get_context("spawn" if result.triples > FRESH_VIEWS_FROM else "fork")
     compacted = context.Event()
     failed, report = context.Pipe(duplex=False)
@@ -264,9 +263,7 @@ class _ViewsJob:
 
     @cached_property
     def dataset(self) -> Dataset:
-        store = ox.Store.read_only(str(self.store_location))
-        exact = exact_table(self.folder / STORE_FOLDER)
-        return dataset_over(ExactOxigraphStore(store, exact=exact, read_only=True))
+        return built_dataset(ox.Store.read_only(str(self.store_location)), self.folder / STORE_FOLDER)
 
 
 def _turtle_and_views(job: _ViewsJob, compacted, report, parent: int) -> None:

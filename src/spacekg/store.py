@@ -82,8 +82,7 @@ def open_dataset(layout: Layout, store: str | None = None, inferred: bool = Fals
 
 
 def _open_built_store(folder: Path, layout: Layout) -> Dataset:
-    database = open_store(layout, folder)
-    return dataset_over(ExactOxigraphStore(database, exact=_exact_table(folder / _EXACT), read_only=True))
+    return built_dataset(open_store(layout, folder), folder)
 
 
 def store_path(layout: Layout) -> Path:
@@ -109,9 +108,10 @@ def open_store(layout: Layout, folder: Path | None = None) -> ox.Store:
                        hint="rebuild it with `spacekg build`") from None
 
 
-def exact_table(store_folder: Path) -> Iterator[ox.Quad]:
-    """The table of exact datatypes of a store folder (see :func:`_exact_table`)."""
-    return _exact_table(store_folder / _EXACT)
+def built_dataset(database: ox.Store, store_folder: Path) -> Dataset:
+    """A built database, opened read-only, as a dataset that gives back the literals of the table
+    of exact datatypes in ``store_folder`` (see :func:`_exact_table`) as they were added."""
+    return dataset_over(ExactOxigraphStore(database, exact=_exact_table(store_folder / _EXACT), read_only=True))
 
 
 def _importable() -> dict:

@@ -175,8 +175,8 @@ def _read_registry_file(path: Path):
 
 
 def _first_pass(job: tuple[str, object]):
-    """A registry slice made into its piece of the graph, or an annotation file (its name) read and checked
-    (with its record pickled for the spool, and its preferred claims)."""
+    """A registry slice made into its piece of the graph, or an annotation file (by its name) read
+    and checked (with its record pickled for the spool, and its preferred claims)."""
     import pickle
 
     kind, what = job
