@@ -6,6 +6,7 @@
     python benchmarks/measure.py checks ROOT         # SHACL shapes and OWL reasoning, each timed
     python benchmarks/measure.py views ROOT          # the HTML views
     python benchmarks/measure.py rdflib ROOT         # the same build through rdflib alone (baseline)
+    python benchmarks/measure.py store ROOT          # the store alone, from ROOT/output/spacekg.nq
     python benchmarks/measure.py queries ROOT STORE  # open the built graph, time each library query
 """
 
@@ -31,7 +32,7 @@ def main(what: str, root: str, *options: str) -> dict:
     layout = Layout(Path(root))
     if what in ("build", "command"):
         return {"build": build, "command": command}[what](layout, compress="--compress" in options)
-    return {"checks": checks, "views": views, "rdflib": rdflib_build,
+    return {"checks": checks, "views": views, "rdflib": rdflib_build, "store": store,
             "queries": queries}[what](layout, *options)
 
 
@@ -114,6 +115,42 @@ def command(layout, compress: bool = False) -> dict:
     if done.returncode != 0:
         raise RuntimeError(done.stderr.strip().splitlines()[-1])
     return {"total": seconds, "warnings": [line for line in done.stderr.splitlines() if "warning" in line]}
+
+
+def store(layout) -> dict:
+    """The Oxigraph store made alone from the N-Quads of the last build (output/spacekg.nq, or
+    .nq.gz): the build's own writer (StoreWriter: the loading process, its batches, the
+    compaction), with no graph being made beside it. What a build's graph stage cannot go below,
+    since the build makes the same store. ``compaction`` is the time from the last batch handed
+    over to the store closed."""
+    import tempfile
+
+    from spacekg.exports.files import exported, reader
+    from spacekg.store import StoreWriter
+
+    source = exported(layout.output, "spacekg.nq")
+    if not source.is_file():
+        raise FileNotFoundError(f"{source}: no built N-Quads (measure `command` first)")
+    quads = 0
+    with tempfile.TemporaryDirectory(prefix="spacekg-bench-", dir=layout.root) as folder, reader(source) as lines:
+        start = time.perf_counter()
+        writer = StoreWriter(Path(folder))
+        batch: list[bytes] = []
+        for line in lines:
+            batch.append(line)
+            if len(batch) == StoreWriter.BATCH:
+                writer.add(b"".join(batch), len(batch))
+                quads += len(batch)
+                batch = []
+        writer.add(b"".join(batch), len(batch))
+        quads += len(batch)
+        handed_over = time.perf_counter()
+        store = writer.finish()
+        end = time.perf_counter()
+        stored = len(store)  # counted after the time is taken
+        del store
+        writer.close()
+    return {"total": end - start, "compaction": end - handed_over, "quads": quads, "stored": stored}
 
 
 def checks(layout) -> dict:

@@ -31,9 +31,9 @@ from report import write_atomically  # noqa: E402
 
 from spacekg.parallel import workers  # noqa: E402
 
-# Measurements, in the order they run ("command" writes the output that "queries" and "views"
-# read), and the largest size each is worth making at (beyond, it exceeds any time limit).
-UP_TO = {"build": 10_000, "command": 10_000, "queries": 10_000, "queries-memory": 10, "morph-kgc": 1_000,
+# Measurements, in the order they run ("command" writes the output that "store", "queries" and
+# "views" read), and the largest size each is worth making at (beyond, it exceeds any time limit).
+UP_TO = {"build": 10_000, "command": 10_000, "store": 10_000, "queries": 10_000, "queries-memory": 10, "morph-kgc": 1_000,
          "rdflib": 100, "checks": 10, "views": 1_000}
 KINDS = tuple(UP_TO)
 # Measurements made --runs times and reported by their median run, with the duration each is ranked by.
@@ -179,6 +179,37 @@ def _cell(row: dict, kind: str, format_value) -> str:
     return value["error"] if "error" in value else format_value(value)
 
 
+def _store_table(results: dict) -> list[str]:
+    """The store made alone from the built N-Quads, against the build and Morph-KGC of the same run."""
+    rows = [(size, row) for size, row in results.items() if "store" in row]
+    if not rows:
+        return []
+    lines = ["", "### The store alone", "",
+             "The build's own store writer (`StoreWriter`: the loading process, batches of "
+             f"{_store_batch():,} quads, the compaction) fed the N-Quads that `command` wrote, with no graph "
+             "being made beside it: the least a build's graph stage can take on this machine, since the "
+             "build makes the same store while it writes the graph.", "",
+             "| size | quads | store s | of which compaction s | CPU s | quads/s | tree peak MB (RSS / PSS) "
+             "| store s / Morph-KGC s | store s / build s |", "|---|---|---|---|---|---|---|---|---|"]
+    for size, row in rows:
+        s, m, b = row["store"], row.get("morph-kgc", {}), row.get("build", {})
+        if "error" in s:
+            lines.append(f"| {size}× | {s['error']} |" + " |" * 7)
+            continue
+        lines.append(f"| {size}× | {s['quads']} | {s['total']:.1f} | {s['compaction']:.1f} | {s['cpu_s']:.1f} | "
+                     f"{s['quads'] / s['total']:.0f} | {s.get('tree_peak_rss_mb', 0):.0f} / "
+                     f"{s.get('tree_peak_pss_mb', 0):.0f} | "
+                     + (f"{s['total'] / m['morph_kgc_s']:.2f}" if "morph_kgc_s" in m else "–") + " | "
+                     + (f"{s['total'] / b['total']:.2f}" if "total" in b else "–") + " |")
+    return lines
+
+
+def _store_batch() -> int:
+    from spacekg.store import StoreWriter
+
+    return StoreWriter.BATCH
+
+
 def _query_table(results: dict) -> list[str]:
     """Each library query's median latency per size, on the Oxigraph store and, where measured,
     on rdflib's in-memory store, with the ratio of the two from the same run."""
@@ -270,6 +301,7 @@ def report(results: dict, args, started: tuple, load_at_end: tuple) -> str:
                          f"{m.get('tree_peak_rss_mb', m['peak_rss_mb']):.0f} | {m['triples']} | {ratio} | {rdflib} |")
         else:
             lines.append(f"| {size}× | {m.get('error', '–')} | | | | | {rdflib} |")
+    lines += _store_table(results)
     lines += _query_table(results)
     lines += ["", "### Checks and views (measured apart from the build)", "",
               "| size | SHACL s | OWL reasoning s | HTML views s |", "|---|---|---|---|"]

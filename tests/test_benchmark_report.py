@@ -52,3 +52,24 @@ def test_the_load_test_replaces_its_section_and_keeps_its_notes(tmp_path):
     assert text.startswith("# Scale benchmark\n\nintro\n")
     assert text.index("new table") < text.index("notes by hand") < text.index("## Later section\n\nlater text\n")
     assert text.count(load.SECTION) == 1 and not list(tmp_path.glob("*.partial"))
+
+
+def test_the_store_made_alone_holds_every_built_quad(built, layout):
+    """benchmarks/measure.py store: the build's N-Quads through the build's store writer give a
+    store of as many quads as the build's own."""
+    from spacekg.store import open_store
+
+    made = benchmark_script("measure").store(layout)
+    lines = (layout.output / "spacekg.nq").read_bytes().count(b"\n")
+    assert made["quads"] == made["stored"] == lines == len(open_store(layout))
+    assert 0 < made["compaction"] < made["total"]
+
+
+def test_the_store_table_compares_the_store_with_the_build_and_morph_kgc(run):
+    results = {1000: {"build": {"total": 200.0}, "morph-kgc": {"morph_kgc_s": 160.0},
+                      "store": {"total": 100.0, "compaction": 20.0, "quads": 5_000_000, "stored": 5_000_000,
+                                "cpu_s": 150.0, "tree_peak_rss_mb": 300, "tree_peak_pss_mb": 250}}}
+    table = run._store_table(results)
+    row = next(line for line in table if line.startswith("| 1000×"))
+    assert row == "| 1000× | 5000000 | 100.0 | 20.0 | 150.0 | 50000 | 300 / 250 | 0.62 | 0.50 |"
+    assert run._store_table({1: {"build": {"total": 1.0}}}) == []
