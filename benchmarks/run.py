@@ -215,6 +215,8 @@ def _query_table(results: dict) -> list[str]:
     on rdflib's in-memory store, with the ratio of the two from the same run."""
     columns = [(size, kind) for size, row in results.items() for kind in ("queries", "queries-memory")
                if "queries" in row.get(kind, {})]
+    if not columns:
+        return []
     names = sorted({q for size, kind in columns for q in results[size][kind]["queries"]})
     store = {"queries": "Oxigraph", "queries-memory": "rdflib memory"}
     lines = ["", "### Library queries: median of 3 runs, seconds (rows returned)", "",

@@ -73,3 +73,7 @@ def test_the_store_table_compares_the_store_with_the_build_and_morph_kgc(run):
     row = next(line for line in table if line.startswith("| 1000×"))
     assert row == "| 1000× | 5000000 | 100.0 | 20.0 | 150.0 | 50000 | 300 / 250 | 0.62 | 0.50 |"
     assert run._store_table({1: {"build": {"total": 1.0}}}) == []
+
+
+def test_a_run_without_queries_has_no_query_table(run):
+    assert run._query_table({100: {"build": {"total": 1.0}}}) == []
