@@ -124,6 +124,7 @@ def store(layout) -> dict:
     since the build makes the same store. ``compaction`` is the time from the last batch handed
     over to the store closed."""
     import tempfile
+    from itertools import islice
 
     from spacekg.exports.files import exported, reader
     from spacekg.store import StoreWriter
@@ -135,15 +136,10 @@ def store(layout) -> dict:
     with tempfile.TemporaryDirectory(prefix="spacekg-bench-", dir=layout.root) as folder, reader(source) as lines:
         start = time.perf_counter()
         writer = StoreWriter(Path(folder))
-        batch: list[bytes] = []
-        for line in lines:
-            batch.append(line)
-            if len(batch) == StoreWriter.BATCH:
-                writer.add(b"".join(batch), len(batch))
-                quads += len(batch)
-                batch = []
-        writer.add(b"".join(batch), len(batch))
-        quads += len(batch)
+        # pieces of about a document's size, which the writer gathers into its batches as in a build
+        while piece := list(islice(lines, 1_000)):
+            writer.add(b"".join(piece), len(piece))
+            quads += len(piece)
         handed_over = time.perf_counter()
         store = writer.finish()
         end = time.perf_counter()

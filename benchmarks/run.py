@@ -30,6 +30,7 @@ from memory import TreeMemory  # noqa: E402
 from report import write_atomically  # noqa: E402
 
 from spacekg.parallel import workers  # noqa: E402
+from spacekg.store import StoreWriter  # noqa: E402
 
 # Measurements, in the order they run ("command" writes the output that "store", "queries" and
 # "views" read), and the largest size each is worth making at (beyond, it exceeds any time limit).
@@ -186,7 +187,7 @@ def _store_table(results: dict) -> list[str]:
         return []
     lines = ["", "### The store alone", "",
              "The build's own store writer (`StoreWriter`: the loading process, batches of "
-             f"{_store_batch():,} quads, the compaction) fed the N-Quads that `command` wrote, with no graph "
+             f"{StoreWriter.BATCH:,} quads, the compaction) fed the N-Quads that `command` wrote, with no graph "
              "being made beside it: the least a build's graph stage can take on this machine, since the "
              "build makes the same store while it writes the graph.", "",
              "| size | quads | store s | of which compaction s | CPU s | quads/s | tree peak MB (RSS / PSS) "
@@ -202,12 +203,6 @@ def _store_table(results: dict) -> list[str]:
                      + (f"{s['total'] / m['morph_kgc_s']:.2f}" if "morph_kgc_s" in m else "–") + " | "
                      + (f"{s['total'] / b['total']:.2f}" if "total" in b else "–") + " |")
     return lines
-
-
-def _store_batch() -> int:
-    from spacekg.store import StoreWriter
-
-    return StoreWriter.BATCH
 
 
 def _query_table(results: dict) -> list[str]:
